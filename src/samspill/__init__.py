@@ -1,0 +1,1 @@
+"""Samspill: one business platform for the front and the back office."""

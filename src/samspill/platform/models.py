@@ -1,0 +1,153 @@
+"""Kernel tables: the event outbox, handler bookkeeping, the audit trail and API
+idempotency keys. No business rules live here."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the same transaction as the change it describes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, will retry")
+        DEAD = "dead", _("Dead letter")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    version = models.PositiveSmallIntegerField(_("schema version"), default=1)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20, default="system")
+    subjects = models.JSONField(_("subjects"), default=dict)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        default_permissions = ("view", "change")
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id}"
+
+
+class EventSubject(models.Model):
+    """Index of what an event is about, so any record's timeline is one indexed query."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="subject_rows")
+    kind = models.CharField(max_length=50)  # "party", "order", "invoice" ...
+    object_id = models.CharField(max_length=64)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id", "-occurred_at"])]
+        default_permissions = ()
+
+
+class HandledEvent(models.Model):
+    """A subscriber processed an event: written in the subscriber's transaction, so a
+    redelivered event is processed once."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="handled")
+    subscriber = models.CharField(max_length=150)
+    handled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="handled_event_once")
+        ]
+        default_permissions = ()
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a change to business data (or a read of sensitive data)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        MERGE = "merge", _("Merged")
+        ERASE = "erase", _("Erased (GDPR)")
+        EXPORT = "export", _("Exported (GDPR)")
+        VIEW = "view", _("Viewed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("who"), max_length=150, blank=True)
+    channel = models.CharField(_("channel"), max_length=20)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit entries are append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The stored response to an API POST carrying an Idempotency-Key header."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+        default_permissions = ()

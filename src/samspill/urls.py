@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from samspill.api.urls import api
+
+urlpatterns = [
+    path("", include("samspill.web.urls")),
+    path("", include("samspill.users.urls")),
+    path("organization/", include("samspill.organization.urls")),
+    path("parties/", include("samspill.parties.urls")),
+    path("platform/", include("samspill.platform.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
