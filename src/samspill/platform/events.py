@@ -38,7 +38,7 @@ class Event:
 
     type: ClassVar[str]
     version: ClassVar[int] = 1
-    description: ClassVar[str] = ""
+    description: ClassVar[Any] = ""  # lazy-translated, what happened, for people
     # payload field -> subject kind, e.g. {"party_id": "party", "order_id": "order"}
     subject_fields: ClassVar[dict[str, str]] = {}
 
@@ -48,6 +48,11 @@ class Event:
             if not EVENT_TYPE.match(cls.type):
                 raise ValueError(f"event type {cls.type!r} is not <domain>.<entity>.<verb>")
             EVENT_TYPES[cls.type] = cls
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        """One line for timelines, in the active language. Override to use the payload."""
+        return str(cls.description)
 
     def payload(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
@@ -133,3 +138,14 @@ def publish(event: Event, *, actor=None):
 
         transaction.on_commit(lambda: enqueue_delivery(row.pk))
     return row
+
+
+def summarize(row) -> str:
+    """The timeline line of a stored event, in the active language."""
+    event_class = EVENT_TYPES.get(row.type)
+    if event_class is None:
+        return row.type
+    try:
+        return event_class.summarize(row.payload)
+    except (KeyError, TypeError, ValueError):
+        return str(event_class.description) or row.type
