@@ -28,7 +28,9 @@ def sync_roles() -> dict[str, int]:
         else:
             missing = grants.get(role, set()) - all_perms.keys()
             if missing:
-                raise LookupError(f"role {role!r} is granted unknown permissions: {sorted(missing)}")
+                raise LookupError(
+                    f"role {role!r} is granted unknown permissions: {sorted(missing)}"
+                )
             wanted = [all_perms[p] for p in grants.get(role, set())]
         group.permissions.set(wanted)
         counts[role] = len(wanted)
