@@ -1,0 +1,151 @@
+"""Input shapes of the organisation pages. The services and the models validate the data;
+these forms collect it and show the services' errors field by field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samspill.organization import queries
+from samspill.organization.models import Company, Department, Membership, Team
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full} ({obj.get_username()})" if full else obj.get_username()
+
+
+class CompanyForm(BootstrapMixin, forms.ModelForm):
+    """Shapes the input only: the view passes cleaned_data to services.update_company."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name",
+            "org_number",
+            "mva_registered",
+            "base_currency",
+            "fiscal_year_start_month",
+            "email",
+            "phone",
+            "website",
+            "postal_street",
+            "postal_code",
+            "postal_city",
+            "postal_country",
+            "visiting_street",
+            "visiting_code",
+            "visiting_city",
+            "visiting_country",
+            "iban",
+            "bank_account",
+        ]
+        widgets = {
+            "postal_street": forms.Textarea(attrs={"rows": 2}),
+            "visiting_street": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "org_number": _("9 digits, e.g. 923 609 016."),
+            "phone": _("Norwegian numbers may leave out +47."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {
+            "legal_name": "organization",
+            "email": "email",
+            "phone": "tel",
+            "website": "url",
+            "postal_street": "street-address",
+            "postal_code": "postal-code",
+            "postal_city": "address-level2",
+            "postal_country": "country",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        for name in ("org_number", "iban", "bank_account"):
+            self.fields[name].widget.attrs["spellcheck"] = "false"
+
+    def validate_unique(self):
+        """Uniqueness is the service's business; the form only shapes input."""
+
+
+class DepartmentForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("Short code, e.g. SALG or OKO: capital letters, digits and hyphens."),
+    )
+    function = forms.ChoiceField(label=_("Function"), choices=Department.Function.choices)
+    office = forms.ChoiceField(
+        label=_("Office"),
+        choices=[("", _("Chosen from the function")), *Department.Office.choices],
+        required=False,
+        help_text=_("Sales, marketing and customer service are front office; the rest back."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def initial_for(cls, department: Department) -> dict:
+        return {
+            f: getattr(department, f) for f in ("name", "code", "function", "office", "description")
+        }
+
+
+class TeamForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name")
+    )
+    lead = UserChoiceField(
+        label=_("Lead"),
+        queryset=queries.active_users(),
+        required=False,
+        help_text=_("The lead joins the team as its lead."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def initial_for(cls, team: Team) -> dict:
+        return {
+            "name": team.name,
+            "department": team.department_id,
+            "lead": team.lead_id,
+            "description": team.description,
+        }
+
+
+class MemberForm(BootstrapMixin, forms.Form):
+    user = UserChoiceField(label=_("Person"), queryset=queries.active_users())
+    role = forms.ChoiceField(
+        label=_("Role in team"), choices=Membership.Role.choices, initial="member"
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = queries.users_not_in(team)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in team"), choices=Membership.Role.choices)
