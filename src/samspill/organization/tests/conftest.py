@@ -3,18 +3,6 @@ import pytest
 from samspill.platform.models import AuditEntry, OutboxEvent
 
 
-@pytest.fixture(autouse=True)
-def testing_settings(settings):
-    # What settings.TESTING chooses: the root conftest sets SAMSPILL_TESTING only after
-    # pytest-django has imported the settings, so apply it here. Argon2 is slow on purpose,
-    # and the manifest static storage needs `collectstatic`.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def events():
     """events() -> the types of the events published so far, in order."""
