@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from stdnum.no import orgnr
 
 from samspill.organization import queries
 from samspill.organization.models import Company, Department, Membership, Team
@@ -63,6 +64,23 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         help_texts = {
             "org_number": _("9 digits, e.g. 923 609 016."),
             "phone": _("Norwegian numbers may leave out +47."),
+        }
+        labels = {
+            "mva_registered": _("Registered for VAT (MVA)"),
+            "postal_street": _("Street or PO box"),
+            "visiting_street": _("Street address"),
+        }
+
+    @classmethod
+    def initial_for(cls, company) -> dict:
+        """Identifiers as people write them ("998 877 660", "+47 22 12 34 56")."""
+        if company is None or company.pk is None or not company.legal_name:
+            return {}
+        return {
+            "org_number": orgnr.format(company.org_number) if company.org_number else "",
+            "phone": company.phone_display,
+            "iban": company.iban_display,
+            "bank_account": company.bank_account_display,
         }
 
     def __init__(self, *args, **kwargs):

@@ -79,7 +79,9 @@ class CompanyEditView(PermissionRequiredMixin, View):
 
     def get(self, request):
         company = queries.company() or Company(pk=Company.SINGLETON_ID)
-        return self.show(forms.CompanyForm(instance=company))
+        return self.show(
+            forms.CompanyForm(instance=company, initial=forms.CompanyForm.initial_for(company))
+        )
 
     def post(self, request):
         company = queries.company() or Company(pk=Company.SINGLETON_ID)

@@ -98,6 +98,13 @@ def test_company_settings_saved_through_the_service(admin_user, login):
     assert "NO 998 877 660 MVA" in page
     assert "NO71 1234 5678 903" in page
 
+    # The form shows identifiers formatted; saving them unchanged changes nothing.
+    form = client.get("/organization/company/").context["form"]
+    assert form.initial["org_number"] == "998 877 660"
+    assert form.initial["phone"] == "+47 22 12 34 56"
+    client.post("/organization/company/", {**COMPANY_FORM, "phone": "+47 22 12 34 56"})
+    assert not OutboxEvent.objects.filter(type="organization.company.updated").exists()
+
 
 def test_company_form_keeps_input_and_shows_field_errors(admin_user, login):
     client = login(admin_user)
