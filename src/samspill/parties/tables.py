@@ -15,10 +15,10 @@ ROLE_LABELS = dict(ROLE_CHOICES)
 class PartyTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
-    orgnr = tables.Column(verbose_name=_("Org. no."))
+    orgnr = tables.Column(verbose_name=_("Org. no."), attrs={"td": {"class": "text-nowrap"}})
     roles = tables.Column(verbose_name=_("Roles"), empty_values=(), orderable=False)
     primary_email = tables.Column(verbose_name=_("Email"))
-    primary_phone = tables.Column(verbose_name=_("Phone"))
+    primary_phone = tables.Column(verbose_name=_("Phone"), attrs={"td": {"class": "text-nowrap"}})
     city = tables.Column(verbose_name=_("City"))
     tags = tables.Column(verbose_name=_("Tags"), empty_values=(), orderable=False)
 
