@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "samspill.platform.middleware.ChannelMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samspill.api.middleware.ProblemResponseMiddleware",
+    "samspill.api.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "samspill.urls"
@@ -147,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "samspill.api.problems.csrf_failure"  # problem+json on /api/ paths
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "users:login"
@@ -162,7 +165,7 @@ AXES_VERBOSE = False
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "nb")
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every app has its own catalogue in <app>/locale/; there is no project-level one.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Oslo")
 USE_I18N = True
 USE_TZ = True
@@ -171,6 +174,7 @@ USE_THOUSAND_SEPARATOR = True
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     (f"vendor/{name}", NODE_MODULES / path)
@@ -286,4 +290,12 @@ SAMSPILL = {
     "TOKEN_DEFAULT_DAYS": 90,
     # Events: delivery attempts before an event is dead-lettered.
     "EVENT_MAX_ATTEMPTS": int(os.environ.get("EVENT_MAX_ATTEMPTS", "8")),
+    # Events: how long a worker holds an event it is delivering before others may retry.
+    "EVENT_DELIVERY_LEASE_SECONDS": 300,
+    # `samspill worker`: seconds between sweeps for undelivered events and housekeeping.
+    "WORKER_SWEEP_SECONDS": int(os.environ.get("WORKER_SWEEP_SECONDS", "30")),
+    # API Idempotency-Key: hours a key and its stored response are kept.
+    "IDEMPOTENCY_TTL_HOURS": 24,
 }
+# `@paginate` from ninja without arguments uses the same pagination as samspill's.
+NINJA_PAGINATION_CLASS = "samspill.platform.pagination.PageNumberPagination"

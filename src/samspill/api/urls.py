@@ -1,22 +1,39 @@
-"""The API root: /api/v1/. Mounts every domain's router; auth, errors and pagination here."""
+"""The API root: /api/v1/. Mounts every domain's router; auth, errors and pagination here.
+Any other path under /api/v1/ answers a problem+json 404."""
 
-from django.utils.translation import gettext_lazy as _
+from django.urls import re_path
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from samspill.api import problems
+from samspill.api.security import SessionAuth
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
 from samspill.users.api import router as users_router
 from samspill.users.auth import TokenAuth
 
-api = NinjaAPI(
+
+class SamspillAPI(NinjaAPI):
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        catch_all = re_path(r"^(?P<rest>.*)$", problems.catch_all, name="not-found")
+        return [*patterns, catch_all], app_name, namespace
+
+
+api = SamspillAPI(
     title="Samspill API",
     version="1",
-    description=str(_("One API for the front and the back office. Authenticate with the browser "
-                      "session or a personal access token: `Authorization: Bearer <token>`.")),
-    auth=[TokenAuth(), django_auth],
+    # Developer documentation (OpenAPI) is in English, like the code.
+    description=(
+        "One API for the front and the back office. Authenticate with the browser session "
+        "or a personal access token: `Authorization: Bearer <token>`. Errors are RFC 9457 "
+        "problem details (`application/problem+json`). Lists are paginated with `page` and "
+        "`page_size`. A POST may carry an `Idempotency-Key` header: a retry with the same "
+        "key and body returns the first response (`Idempotent-Replayed: true`); keys "
+        "expire after 24 hours."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -8,8 +8,32 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from samspill.platform import models, permissions
+        from samspill.platform import events, models, permissions
+        from samspill.platform.registry import NavItem, register_nav
 
         permissions.register_model(models.OutboxEvent, "replay")
         permissions.register_model(models.AuditEntry)
         permissions.grant(["management"], "platform.view_auditentry")
+
+        register_nav(
+            NavItem(
+                group="admin",
+                label=_("Events"),
+                url_name="platform:events",
+                permission="platform.view_outboxevent",
+                icon="broadcast",
+                order=900,
+            )
+        )
+        register_nav(
+            NavItem(
+                group="admin",
+                label=_("Audit log"),
+                url_name="platform:audit",
+                permission="platform.view_auditentry",
+                icon="journal-text",
+                order=910,
+            )
+        )
+        # Every app's events and handlers, so event types and subscribers are all known.
+        events.autodiscover()

@@ -109,24 +109,50 @@ def subscribers_for(event_type: str) -> list[Subscriber]:
     return SUBSCRIBERS.get(event_type, []) + SUBSCRIBERS.get("*", [])
 
 
+def autodiscover() -> None:
+    """Import the `events` and `handlers` modules of every Samspill app, so that every
+    event type is known (EVENT_TYPES, docs/events.md) and every subscriber is registered
+    before the first event is published or delivered. Called from PlatformConfig.ready()."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("samspill."):
+            continue
+        for module in ("events", "handlers"):
+            if module_has_submodule(config.module, module):
+                import_module(f"{config.name}.{module}")
+
+
 # --- Publishing -------------------------------------------------------------------------
 
 
 def publish(event: Event, *, actor=None):
-    """Write the event to the outbox in the current transaction; deliver after commit."""
+    """Write the event to the outbox in the current transaction; deliver after commit.
+
+    If the transaction rolls back, the event never existed. If handing it to the task
+    backend fails after commit (Redis down), the change stands and the worker's periodic
+    sweep delivers the event later."""
+    from django.utils import timezone
+
     from samspill.platform.models import EventSubject, OutboxEvent
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() must be called inside the service's transaction")
     has_subscribers = bool(subscribers_for(event.type))
+    now = timezone.now()
     row = OutboxEvent.objects.create(
         type=event.type,
         version=event.version,
+        occurred_at=now,
         actor=actor if actor is not None and actor.is_authenticated else None,
         channel=current_channel(),
         subjects=event.subjects(),
         payload=event.payload(),
         status=OutboxEvent.Status.PENDING if has_subscribers else OutboxEvent.Status.DELIVERED,
+        delivered_at=None if has_subscribers else now,
     )
     EventSubject.objects.bulk_create(
         EventSubject(event=row, kind=kind, object_id=object_id, occurred_at=row.occurred_at)
@@ -136,7 +162,7 @@ def publish(event: Event, *, actor=None):
     if has_subscribers:
         from samspill.platform.delivery import enqueue_delivery
 
-        transaction.on_commit(lambda: enqueue_delivery(row.pk))
+        transaction.on_commit(lambda: enqueue_delivery(row.pk), robust=True)
     return row
 
 

@@ -49,10 +49,15 @@ class OutboxEvent(models.Model):
         verbose_name_plural = _("events")
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        default_permissions = ("view", "change")
+        default_permissions = ("view",)
+        permissions = [("replay_outboxevent", "Can retry or replay events")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.id}"
+
+    @property
+    def can_replay(self) -> bool:
+        return self.status != self.Status.DELIVERED
 
 
 class EventSubject(models.Model):
@@ -66,6 +71,9 @@ class EventSubject(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "object_id", "-occurred_at"])]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
 
 
 class HandledEvent(models.Model):
@@ -81,6 +89,9 @@ class HandledEvent(models.Model):
             models.UniqueConstraint(fields=["event", "subscriber"], name="handled_event_once")
         ]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} {self.event_id}"
 
 
 class AuditEntry(models.Model):
@@ -151,3 +162,6 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
         ]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

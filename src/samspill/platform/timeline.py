@@ -33,8 +33,9 @@ def timeline(
     if before is not None:
         rows = rows.filter(occurred_at__lt=before)
     events = OutboxEvent.objects.filter(
-        pk__in=rows.order_by("-occurred_at").values("event_id")[:limit] if not domains else
-        rows.order_by("-occurred_at").values("event_id")
+        pk__in=rows.order_by("-occurred_at").values("event_id")[:limit]
+        if not domains
+        else rows.order_by("-occurred_at").values("event_id")
     ).select_related("actor")
     if domains:
         types = [t for t in EVENT_TYPES if t.split(".", 1)[0] in domains]
