@@ -115,12 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
     from support import Context
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 120)
     modules = discover(args.scenarios)
     console.print(f"[bold]Samspill benchmarks[/] on {database} ({len(modules)} scenarios)")
     call_command("migrate", verbosity=0, interactive=False)
 
     records: list[dict] = []
+    failed: list[str] = []
     # The test client's host, and plain static files storage (no collectstatic manifest).
     overrides = override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
@@ -136,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"\n[bold]{name}[/]: {summary}")
             call_command("flush", verbosity=0, interactive=False)
             started = time.perf_counter()
-            result = module.run(Context(database=database))
+            try:
+                result = module.run(Context(database=database))
+            except Exception:  # report it, run the other scenarios, fail at the end
+                console.print_exception(max_frames=5)
+                failed.append(name)
+                continue
             console.print(f"  done in {time.perf_counter() - started:.1f} s")
             for record in result:
                 missing = {"scenario", "database", "metric", "value", "unit", "n"} - record.keys()
@@ -172,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     for out in (OUT_DIR / "results.json", OUT_DIR / f"results-{database}.json"):
         out.write_text(text + "\n")
     console.print(f"Results written to {OUT_DIR / 'results.json'}")
+    if failed:
+        console.print(f"[red]Failed scenarios: {', '.join(failed)}[/]")
+        return 1
     return 0
 
 
