@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samspill.users",
     "samspill.organization",
     "samspill.parties",
+    "samspill.automation",
     "samspill.web",
     "samspill.api",
 ]
@@ -296,6 +297,11 @@ SAMSPILL = {
     "WORKER_SWEEP_SECONDS": int(os.environ.get("WORKER_SWEEP_SECONDS", "30")),
     # API Idempotency-Key: hours a key and its stored response are kept.
     "IDEMPOTENCY_TTL_HOURS": 24,
+    # Webhooks: allow targets on private/loopback addresses (off: SSRF guard), attempts
+    # before a delivery is dead-lettered, seconds to wait for the receiver.
+    "WEBHOOK_ALLOW_PRIVATE": env_bool("WEBHOOK_ALLOW_PRIVATE"),
+    "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8")),
+    "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "5")),
 }
 # `@paginate` from ninja without arguments uses the same pagination as samspill's.
 NINJA_PAGINATION_CLASS = "samspill.platform.pagination.PageNumberPagination"

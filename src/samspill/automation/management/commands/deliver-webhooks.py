@@ -1,0 +1,23 @@
+"""`samspill deliver-webhooks`: send every pending or failed webhook delivery that is due,
+once (a lost task, a retry on a task backend that cannot defer)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from samspill.automation import webhooks
+
+
+class Command(BaseCommand):
+    help = "Send every pending or failed webhook delivery that is due (one sweep), then exit."
+
+    def handle(self, *args, verbosity=1, **options):
+        total = 0
+        while True:
+            batch = webhooks.sweep()
+            total += batch
+            if batch < webhooks.SWEEP_BATCH:
+                break
+        if verbosity:
+            self.stdout.write(_("Attempted %(count)d webhook delivery(ies).") % {"count": total})
