@@ -26,7 +26,7 @@ from django_tables2.export import TableExport
 
 from samspill.platform import queries, services
 from samspill.platform.errors import DomainError
-from samspill.platform.filters import AuditFilterSet, EventFilterSet
+from samspill.platform.filters import CHANNEL_LABELS, AuditFilterSet, EventFilterSet
 from samspill.platform.permissions import VIEW, allowed, restrict
 from samspill.platform.tables import AuditTable, EventTable, subjects_text
 
@@ -213,6 +213,7 @@ class EventDetail(PermissionRequiredMixin, View):
                 "title": event.type,
                 "event": event,
                 "subjects": subjects_text(event.subjects),
+                "channel": CHANNEL_LABELS.get(event.channel, event.channel),
                 "payload": json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True),
                 "handled": event.handled.order_by("handled_at"),
             },

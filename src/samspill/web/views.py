@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from samspill.platform.registry import NAV_GROUPS, search
+from samspill.platform.registry import search
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"nav_groups": NAV_GROUPS})
+    return render(request, "web/home.html")
 
 
 @login_required
