@@ -76,10 +76,13 @@ install: $(VENV)/.stamp-python $(VENV)/.stamp-node ## Create .venv, install Pyth
 run: install ## Migrate, load the demo company, run a task worker and the web server on 127.0.0.1:PORT (8000)
 	@export DEBUG="$${DEBUG:-1}"; \
 	echo "==> Migrating the database"; \
-	$(SAMSPILL) migrate --noinput; \
+	$(SAMSPILL) migrate --noinput --verbosity 0; \
 	echo "==> Loading the demo company (idempotent)"; \
 	$(SAMSPILL) demo; \
-	if $(SAMSPILL) help worker >/dev/null 2>&1; then worker=worker; else worker=db_worker; fi; \
+	if $(SAMSPILL) help worker >/dev/null 2>&1; then worker=worker; burst=--burst; \
+	else worker=db_worker; burst=--batch; fi; \
+	echo "==> Delivering the events of the demo company"; \
+	LOG_LEVEL=WARNING $(SAMSPILL) $$worker $$burst --verbosity 0; \
 	echo "==> Starting the task worker (samspill $$worker) in the background"; \
 	$(SAMSPILL) $$worker & worker_pid=$$!; \
 	trap 'kill $$worker_pid 2>/dev/null || true; wait $$worker_pid 2>/dev/null || true' EXIT; \
