@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -62,7 +62,8 @@ class Command(BaseCommand):
                 "DEBUG is off, so this looks like a production database. The demo users share "
                 "a published password; pass --allow-production if you really want them here."
             )
-        console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
+        # The wrapped stream itself: OutputWrapper.write() would add a newline to every chunk.
+        console = Console(file=cast(IO[str], self.stdout._out), highlight=False, soft_wrap=True)
         steps = self.steps()
         added: list[tuple[str, int, float]] = []
         columns = (
