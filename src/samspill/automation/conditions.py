@@ -350,7 +350,11 @@ def describe(condition: dict) -> str:
     label = str(operator.label) if operator else condition.get("operator", "")
     value = condition.get("value")
     if operator is not None and not operator.needs_value:
-        return f"{condition.get('field')} {label}"
+        return _("%(field)s %(operator)s") % {"field": condition.get("field"), "operator": label}
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    return f"{condition.get('field')} {label} “{value}”"
+    return _("%(field)s %(operator)s “%(value)s”") % {
+        "field": condition.get("field"),
+        "operator": label,
+        "value": value,
+    }

@@ -269,11 +269,20 @@ def clean_definition(
 
 
 def describe_step(step: dict) -> str:
+    """The action in words, for the rule page: its label and its parameters."""
     action = step_type(step.get("action", ""))
-    label = str(action.label) if action else step.get("action", "")
-    params = ", ".join(
-        f"{name}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
-        for name, v in (step.get("params") or {}).items()
-        if name != "body"
-    )
-    return f"{label} ({params})" if params else label
+    if action is None:
+        return step.get("action", "")
+    specs = action.param_specs()
+    parts = []
+    for name, value in (step.get("params") or {}).items():
+        param = specs.get(name)
+        if param is None or param.multiline or value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        parts.append(f"{param.label}: {value}")
+    label = str(action.label)
+    return f"{label} ({'; '.join(parts)})" if parts else label

@@ -111,7 +111,7 @@ class ActionForm(forms.Form):
         subject_field = self.fields["subject_field"]
         assert isinstance(subject_field, forms.ChoiceField)
         subject_field.choices = [
-            ("", _("every %(kind)s the event is about") % {"kind": kind or "–"})
+            ("", _("every %(kind)s record the event is about") % {"kind": kind or "–"})
         ] + [(f, f) for f in definitions.subject_field_choices(event_type, kind)]
         if self.step_type is not None:
             for name, param in self.step_type.param_specs().items():

@@ -57,4 +57,4 @@ def settle(run_tasks):
 @pytest.fixture
 def staff(make_user):
     """An administrator (every permission)."""
-    return make_user("admin", username="automator", email="automator@example.no")
+    return make_user("admin", username="automator", email="automator@example.no", language="en")

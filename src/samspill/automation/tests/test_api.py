@@ -196,8 +196,11 @@ def test_webhooks_api_shows_the_secret_once(api, staff, events, monkeypatch):
 
 
 def test_private_webhook_target_is_a_problem(api, staff):
-    response = post(
-        api(staff), "/webhooks", {"name": "x", "url": "http://127.0.0.1/x", "all_events": True}
+    response = api(staff).post(
+        f"{BASE}/webhooks",
+        {"name": "x", "url": "http://127.0.0.1/x", "all_events": True},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422
     assert "private or reserved" in response.json()["errors"]["url"][0]

@@ -4,7 +4,7 @@ once (a lost task, a retry on a task backend that cannot defer)."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samspill.automation import webhooks
 
@@ -20,4 +20,9 @@ class Command(BaseCommand):
             if batch < webhooks.SWEEP_BATCH:
                 break
         if verbosity:
-            self.stdout.write(_("Attempted %(count)d webhook delivery(ies).") % {"count": total})
+            text = ngettext(
+                "Attempted %(count)d webhook delivery.",
+                "Attempted %(count)d webhook deliveries.",
+                total,
+            )
+            self.stdout.write(text % {"count": total})
