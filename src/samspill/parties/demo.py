@@ -355,18 +355,19 @@ def plan(*, organizations: int, persons: int, seed: int) -> tuple[list[_Org], li
     orgs = []
     for _ in range(organizations):
         form = rng.choices(["AS", "ASA", "ENK"], weights=[80, 5, 15])[0]
-        while True:
-            if form == "ENK":
-                name = f"{rng.choice(LAST_NAMES)} {rng.choice(NAME_TRADES)}"
-            else:
-                name = f"{rng.choice(NAME_STEMS)} {rng.choice(NAME_TRADES)}"
+        postal_code, city = rng.choice(PLACES)
+        for attempt in range(8):
+            stem = rng.choice(LAST_NAMES if form == "ENK" else NAME_STEMS)
+            name = f"{stem} {rng.choice(NAME_TRADES)}"
+            if attempt >= 4:  # the short names run out in large loads: add the town
+                name = f"{name} {city}"
             if name not in names:
-                names.add(name)
                 break
-            form = rng.choice(["AS", "ENK"])
+        else:
+            name = f"{name} {len(names) + 1}"
+        names.add(name)
         full_name = f"{name} {form}"
         domain = _ascii(name.replace(" ", "")) + ".no"
-        postal_code, city = rng.choice(PLACES)
         street = f"{rng.choice(STREETS)} {rng.randint(1, 140)}"
         orgs.append(
             _Org(

@@ -130,6 +130,7 @@ def live_validation(form, exclude: int | None = None) -> None:
             attrs["hx-get"] = reverse_lazy("parties:validate")
             attrs["hx-trigger"] = "change, keyup changed delay:700ms"
             attrs["hx-target"] = f"#live-{name}"
+            attrs["hx-swap"] = "innerHTML"
             attrs["hx-sync"] = "this:replace"
             if exclude:
                 attrs["hx-vals"] = json.dumps({"exclude": exclude})

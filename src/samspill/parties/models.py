@@ -204,8 +204,17 @@ class Party(models.Model):
             ("export_party", "Can export personal data of a party"),
         ]
         indexes = [
-            models.Index(fields=["name"], name="party_name_idx"),
-            models.Index(fields=["orgnr"], name="party_orgnr_idx"),
+            # The list's default order; tombstones of merges are never listed.
+            models.Index(
+                fields=["name", "id"],
+                name="party_current_name_idx",
+                condition=Q(merged_into__isnull=True),
+            ),
+            # varchar_pattern_ops (PostgreSQL; a plain index elsewhere): = and LIKE 'x%'
+            # use it whatever the database collation.
+            models.Index(
+                fields=["orgnr"], name="party_orgnr_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["kind", "name"], name="party_kind_name_idx"),
         ]
         constraints = [
@@ -418,7 +427,13 @@ class ContactPoint(models.Model):
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
         ordering = ["kind", "-is_primary", "id"]
-        indexes = [models.Index(fields=["normalized"], name="contactpoint_normalized_idx")]
+        indexes = [
+            models.Index(
+                fields=["normalized"],
+                name="contactpoint_normalized_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["party", "kind", "normalized"],

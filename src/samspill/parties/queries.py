@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -19,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from samspill.parties.models import (
@@ -26,6 +26,7 @@ from samspill.parties.models import (
     Consent,
     ContactPoint,
     Party,
+    PartyQuerySet,
     Relation,
     Tag,
     clean_orgnr,
@@ -65,14 +66,34 @@ def visible_parties(user, action: str = VIEW):
     return restrict(Party.objects.current(), user, action)
 
 
+class ListQuerySet(PartyQuerySet):
+    """A page further down (a slice with an offset) first selects the page's ids, then
+    loads those rows with their annotations: the per-row subqueries run for the rows of
+    the page, not for every row skipped by the offset (a "deferred join")."""
+
+    def __getitem__(self, k):
+        if (
+            isinstance(k, slice)
+            and (k.start or 0) > 0
+            and self._result_cache is None
+            and self._iterable_class is ModelIterable
+        ):
+            ids = list(self.values_list("pk", flat=True)[k])
+            rows = {row.pk: row for row in self.order_by().filter(pk__in=ids)}
+            return [rows[pk] for pk in ids if pk in rows]
+        return super().__getitem__(k)
+
+
 def with_list_columns(queryset):
     """Primary email, primary phone and main city as annotations, tags prefetched: a page
     of any size costs the same number of queries."""
-    return queryset.annotate(
+    queryset = queryset.annotate(
         primary_email=_primary_contact(ContactPoint.Kind.EMAIL),
         primary_phone=_primary_contact(ContactPoint.Kind.PHONE),
         city=_main_city(),
     ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    queryset.__class__ = ListQuerySet
+    return queryset
 
 
 def party_list(user):
@@ -193,9 +214,7 @@ def find_duplicates(
     }
     normalized.discard(None)
     if normalized:
-        condition |= Exists(
-            ContactPoint.objects.filter(party=OuterRef("pk"), normalized__in=sorted(normalized))
-        )
+        condition |= _matching_contacts(Q(normalized__in=sorted(normalized)))
     if name.strip():
         condition |= Q(kind=Party.Kind.ORGANIZATION, name__iexact=name.strip())
     if not condition:
@@ -221,6 +240,20 @@ def duplicates_of(party: Party, limit: int = 10) -> list[Party]:
     )
 
 
+CONTACT_MATCH_LIMIT = 500
+
+
+def _matching_contacts(contact: Q) -> Q:
+    """Parties with a contact point matching `contact`. A short list of ids lets the
+    database combine it with the name and orgnr indexes (a bitmap OR); a long one stays
+    a semi-join. Costs one indexed query."""
+    matches = ContactPoint.objects.filter(contact).values_list("party_id", flat=True)
+    ids = list(matches.distinct()[: CONTACT_MATCH_LIMIT + 1])
+    if len(ids) > CONTACT_MATCH_LIMIT:
+        return Q(pk__in=matches)
+    return Q(pk__in=ids) if ids else Q()
+
+
 def search_condition(q: str) -> Q:
     """Name contains q, orgnr starts with q's digits, or an email / phone matches q
     (normalized). Used by the global search, the list filter and the API alike."""
@@ -231,7 +264,11 @@ def search_condition(q: str) -> Q:
         condition |= Q(orgnr__startswith=compact)
     contact = Q()
     if "@" in q:
-        contact = Q(kind=ContactPoint.Kind.EMAIL, normalized__startswith=q.lower())
+        email = try_normalize("email", q)
+        if email:
+            contact = Q(kind=ContactPoint.Kind.EMAIL, normalized=email)
+        else:
+            contact = Q(kind=ContactPoint.Kind.EMAIL, normalized__startswith=q.lower())
     elif re.fullmatch(r"[\d\s+().\-]+", q):
         phone = try_normalize("phone", q)
         digits = re.sub(r"\D", "", q)
@@ -240,7 +277,7 @@ def search_condition(q: str) -> Q:
         elif len(digits) >= 4:
             contact = Q(kind=ContactPoint.Kind.PHONE, normalized__contains=digits.lstrip("0"))
     if contact:
-        condition |= Exists(ContactPoint.objects.filter(contact, party=OuterRef("pk")))
+        condition |= _matching_contacts(contact)
     return condition
 
 

@@ -17,9 +17,12 @@ class PartyTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     orgnr = tables.Column(verbose_name=_("Org. no."), attrs={"td": {"class": "text-nowrap"}})
     roles = tables.Column(verbose_name=_("Roles"), empty_values=(), orderable=False)
-    primary_email = tables.Column(verbose_name=_("Email"))
-    primary_phone = tables.Column(verbose_name=_("Phone"), attrs={"td": {"class": "text-nowrap"}})
-    city = tables.Column(verbose_name=_("City"))
+    # Not sortable: sorting by a value looked up per row reads the whole table.
+    primary_email = tables.Column(verbose_name=_("Email"), orderable=False)
+    primary_phone = tables.Column(
+        verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
+    city = tables.Column(verbose_name=_("City"), orderable=False)
     tags = tables.Column(verbose_name=_("Tags"), empty_values=(), orderable=False)
 
     class Meta:

@@ -474,3 +474,24 @@ def test_search_provider_and_key_figures(make_user):
         figures = {str(f.label): f.value for f in key_figures(sales, org)}
     assert figures["Contact persons"] == 1
     assert figures["Possible duplicates"] == 1
+
+
+def test_later_pages_keep_order_and_query_budget(ui, django_assert_max_num_queries):
+    for i in range(30):
+        OrganizationFactory(name=f"Side {i:02} AS")
+    ui.get(LIST)
+    with django_assert_max_num_queries(16):
+        page = ui.get(LIST, {"per_page": 10, "page": 3, "sort": "-name"}).content.decode()
+    shown = [f"Side {i:02} AS" for i in range(30) if f"Side {i:02} AS" in page]
+    assert shown == [f"Side {i:02} AS" for i in range(10)]
+
+
+def test_search_falls_back_to_a_semi_join_for_many_contact_matches(monkeypatch, make_user):
+    from samspill.parties import queries
+
+    monkeypatch.setattr(queries, "CONTACT_MATCH_LIMIT", 2)
+    for i in range(3):
+        org = OrganizationFactory(name=f"Org {i}")
+        ContactPointFactory(party=org, value=f"post@x{i}.no", normalized=f"post@x{i}.no")
+    found = queries.search(make_user("sales"), "post@x", 10)
+    assert sorted(p.name for p in found) == ["Org 0", "Org 1", "Org 2"]
