@@ -397,8 +397,9 @@ def plan(*, organizations: int, persons: int, seed: int) -> tuple[list[_Org], li
         if email in emails:
             email = f"{local}{index}@{domain}"
         emails.add(email)
-        is_primary = bool(org) and org.orgnr not in primary_taken and rng.random() < 0.5
-        if is_primary:
+        is_primary = False
+        if org is not None and org.orgnr not in primary_taken and rng.random() < 0.5:
+            is_primary = True
             primary_taken.add(org.orgnr)
         person = _Person(
             first_name=first,

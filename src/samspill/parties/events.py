@@ -29,7 +29,7 @@ def _field_label(name: str) -> str:
     if name in labels:
         return str(labels[name])
     try:
-        return str(Party._meta.get_field(name).verbose_name)
+        return str(getattr(Party._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:  # a field of an older schema is shown as stored
         return name
 

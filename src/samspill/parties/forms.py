@@ -4,6 +4,7 @@ services, whose DomainErrors the views put back on these forms."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -445,7 +446,7 @@ class PartyEditForm(PartyFormBase):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {
+        changes: dict[str, Any] = {
             name: data[name]
             for name in ("name", "orgnr", "first_name", "last_name")
             if name in self.fields

@@ -26,7 +26,23 @@ from stdnum.no import orgnr as stdnum_orgnr
 # --- Identifiers ---------------------------------------------------------------------------
 
 # ISO 3166-1 codes that babel knows but that are not assigned country codes.
-_NOT_ISO_3166 = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+_NOT_ISO_3166 = {
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "EU",
+    "EZ",
+    "IC",
+    "QO",
+    "TA",
+    "UN",
+    "XA",
+    "XB",
+    "XK",
+    "ZZ",
+}
 DEFAULT_PHONE_REGION = "NO"
 ERASED_NAME = "Erased person"
 ORGNR_TAKEN = _("An organization with this organization number already exists.")
@@ -84,8 +100,12 @@ def try_normalize(kind: str, value: str) -> str | None:
 @functools.cache
 def _countries(language: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(language).territories
-    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_ISO_3166]
-    return tuple(sorted(((c, territories[c]) for c in codes), key=lambda item: item[1]))
+    codes = [
+        code
+        for code in territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166
+    ]
+    return tuple(sorted(((c, str(territories[c])) for c in codes), key=lambda item: item[1]))
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -104,7 +104,7 @@ def get_party(user, pk, *, include_merged: bool = False) -> Party:
     """One party the user may see, or NotFound. Merge tombstones only when asked."""
     queryset = restrict(Party.objects.all(), user, VIEW)
     if not include_merged:
-        queryset = queryset.current()
+        queryset = queryset.filter(merged_into__isnull=True)
     try:
         return queryset.select_related("owner", "merged_into").get(pk=pk)
     except (Party.DoesNotExist, ValueError, TypeError) as exc:

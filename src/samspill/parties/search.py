@@ -16,9 +16,9 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
     for party in queries.search(user, q, limit):
         details = [
             party.orgnr_display,
-            party.primary_email or "",
-            party.primary_phone or "",
-            party.city or "",
+            getattr(party, "primary_email", None) or "",  # annotations of the list query
+            getattr(party, "primary_phone", None) or "",
+            getattr(party, "city", None) or "",
         ]
         if not party.is_active:
             details.append(_("inactive"))

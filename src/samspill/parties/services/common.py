@@ -207,7 +207,10 @@ def _lock(party: Party) -> Party:
     return Party.objects.select_for_update().get(pk=party.pk)
 
 
-def _build_contact_points(items, errors, prefix="contact_points") -> list[ContactPoint]:
+def _build_contact_points(
+    items, errors, prefix="contact_points"
+) -> list[tuple[ContactPoint, bool | None]]:
+    """Validated (unsaved) contact points with the primary flag asked for."""
     points = []
     seen = set()
     for index, item in enumerate(items or ()):
@@ -217,7 +220,6 @@ def _build_contact_points(items, errors, prefix="contact_points") -> list[Contac
             value=data.get("value", "") or "",
             label=(data.get("label") or "").strip(),
         )
-        point._wants_primary = data.get("is_primary")
         _full_clean(
             point, errors, prefix=f"{prefix}.{index}.", exclude=["party"], constraints=False
         )
@@ -227,7 +229,7 @@ def _build_contact_points(items, errors, prefix="contact_points") -> list[Contac
                 _("The same email or phone number is given twice.")
             )
         seen.add(key)
-        points.append(point)
+        points.append((point, data.get("is_primary")))
     return points
 
 

@@ -125,7 +125,8 @@ def _address_key(address: Address) -> tuple:
 
 def _merge_addresses(survivor: Party, duplicate: Party) -> int:
     existing = {_address_key(a) for a in survivor.addresses.all()}
-    drop, move = [], []
+    drop: list[int] = []
+    move: list[int] = []
     for address in duplicate.addresses.all():
         (drop if _address_key(address) in existing else move).append(address.pk)
     Address.objects.filter(pk__in=drop).delete()

@@ -62,7 +62,8 @@ def _create(
         setattr(party, field, value)
     tag_objects = _resolve_tags(actor, tags, errors)
     _full_clean(party, errors, exclude=["orgnr"] if "orgnr" in errors else None, constraints=False)
-    points = _build_contact_points(contact_points, errors)
+    wanted = _build_contact_points(contact_points, errors)
+    points = [point for point, _primary in wanted]
     address_rows = _build_addresses(addresses, errors)
     if organization is not None and (
         organization.kind != Party.Kind.ORGANIZATION or organization.merged_into_id
@@ -88,9 +89,9 @@ def _create(
 
     party.save()
     _save_tags(party, tag_objects, actor)
-    for point in points:
+    for point, primary in wanted:
         point.party = party
-        _save_contact_point(point, point._wants_primary)
+        _save_contact_point(point, primary)
     for address in address_rows:
         address.party = party
         address.save()

@@ -50,7 +50,7 @@ class MergeView(PermissionRequiredMixin, View):
                 continue
             if survivor.is_person and field == "orgnr":
                 continue
-            label = Party._meta.get_field(field).verbose_name
+            label = getattr(Party._meta.get_field(field), "verbose_name", field)
             kept, other = getattr(survivor, field), getattr(duplicate, field)
             result = kept or other
             rows.append((label, kept or "", other or "", result or "", not kept and bool(other)))

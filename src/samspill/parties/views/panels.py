@@ -3,6 +3,9 @@ consents. htmx requests get the refreshed panel back; plain requests a page and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -109,7 +112,7 @@ class AddressEditView(PanelView):
 class ConfirmDeleteView(PanelView):
     """GET asks for confirmation; POST removes (htmx buttons confirm in the browser)."""
 
-    getter = None
+    getter: Callable[[Any, Any], Any] | None = None
     question = ""
 
     def get_object(self, request, pk):

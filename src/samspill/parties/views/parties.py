@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,9 +45,9 @@ from samspill.platform.views import ListPage, PermissionRequiredMixin
 class PartyListView(ListPage):
     permission = VIEW_PERM
     template_name = "parties/party_list.html"
-    table_class = PartyTable
-    filterset_class = PartyFilterSet
-    create_url = "parties:create_organization"
+    table_class = PartyTable  # type: ignore[assignment]  # ListPage declares None
+    filterset_class = PartyFilterSet  # type: ignore[assignment]
+    create_url = "parties:create_organization"  # type: ignore[assignment]
     create_permission = ADD_PERM
     export_name = "contacts"
 
@@ -64,7 +66,7 @@ class PartyListView(ListPage):
 
 class PartyCreateView(PermissionRequiredMixin, View):
     permission = ADD_PERM
-    form_class = OrganizationForm
+    form_class: type[OrganizationForm | PersonForm] = OrganizationForm
     kind = Party.Kind.ORGANIZATION
 
     def title(self):
@@ -236,7 +238,7 @@ def _panel_context(request, party: Party, **forms) -> dict:
         else list(party.organization_relations.all())
     )
     consents = list(queries.consent_history(party))
-    current = {}
+    current: dict[str, Any] = {}
     for row in consents:
         current.setdefault(row.channel, row)
     context["consents"] = consents
