@@ -5,6 +5,7 @@ rule author can neither read templates or settings nor call into the application
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from typing import Any
 
@@ -77,4 +78,7 @@ def render(text: str, payload: dict[str, Any]) -> str:
     """The text with its placeholders filled from the payload."""
     if not has_placeholders(text):
         return text
-    return engine().from_string(text).render(Context(dict(payload), autoescape=False))
+    # A copy: the template language calls methods without arguments ({{ data.clear }}),
+    # which must not change the event that other actions and rules still read.
+    context = Context(copy.deepcopy(dict(payload)), autoescape=False)
+    return engine().from_string(text).render(context)

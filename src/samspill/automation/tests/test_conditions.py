@@ -120,6 +120,10 @@ def test_template_sandbox_sees_only_the_payload():
     ):
         with pytest.raises(ValidationFailed):
             templating.check(forbidden)
+    # methods the template calls cannot change the event
+    templating.render("{{ lines.clear }}{{ lines.0.clear }}", payload)
+    assert payload["lines"] == [{"qty": 2}, {"qty": 3}]
+    assert templating.render("{{ lines|length }}", payload) == "2"
     # no autoescaping: e-mails are plain text
     assert templating.render("{{ name }}", {"name": "<Kari & Ola>"}) == "<Kari & Ola>"
 
