@@ -7,7 +7,9 @@ attempt instead of a second change. The record is claimed before the handler run
   replayed with `Idempotent-Replayed: true`, and the handler does not run again;
 - same user + same key + a different request -> refused (422), the key is not reused;
 - the first request still running -> refused (409), the client retries later;
-- keys expire after SAMSPILL["IDEMPOTENCY_TTL_HOURS"] (24 h); the worker prunes them.
+- keys expire after SAMSPILL["IDEMPOTENCY_TTL_HOURS"] (24 h); the worker prunes them;
+- a first request that never finished (its process died) stops blocking its key after
+  IN_FLIGHT_TIMEOUT, far beyond any HTTP timeout.
 
 Only final outcomes are stored: a 5xx, 401 or 403 response releases the key, so a retry
 after a server error or a fixed credential runs the handler again. The HTTP middleware
@@ -31,6 +33,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
 # Responses that say nothing about the outcome of the operation: the key is released.
 NOT_STORED = frozenset({401, 403})
+IN_FLIGHT_TIMEOUT = timedelta(minutes=10)
 
 
 class Outcome(enum.Enum):
@@ -78,8 +81,10 @@ def begin(
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()
         if record is None:  # pruned or released in between: claim it again
             continue
-        if record.created_at <= now - ttl():
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        expired = record.created_at <= now - ttl()
+        abandoned = record.status_code is None and record.created_at <= now - IN_FLIGHT_TIMEOUT
+        if expired or abandoned:
+            IdempotencyRecord.objects.filter(pk=record.pk, created_at=record.created_at).delete()
             continue
         if record.fingerprint != fingerprint:
             return Outcome.MISMATCH, record

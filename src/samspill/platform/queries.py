@@ -16,7 +16,7 @@ from samspill.platform.permissions import VIEW, restrict
 def events(user):
     """Events newest first, with their actor (one query per page, whatever its size)."""
     return restrict(
-        OutboxEvent.objects.select_related("actor").order_by("-occurred_at", "-id"), user, VIEW
+        OutboxEvent.objects.select_related("actor").order_by("-occurred_at"), user, VIEW
     )
 
 
@@ -25,11 +25,19 @@ def event(user, event_id) -> OutboxEvent | None:
 
 
 def event_status_counts(user) -> dict[str, int]:
-    """Number of events per delivery status, every status present (one query)."""
-    counts = {status: 0 for status in OutboxEvent.Status.values}
-    rows = restrict(OutboxEvent.objects.all(), user, VIEW).order_by().values("status")
-    for row in rows.annotate(n=Count("id")):
+    """Number of undelivered events per status (pending, failed, dead) and their total
+    ("undelivered"), in one query that reads the status index, not every delivered row."""
+    undelivered = [s for s in OutboxEvent.Status.values if s != OutboxEvent.Status.DELIVERED]
+    counts = dict.fromkeys(undelivered, 0)
+    rows = (
+        restrict(OutboxEvent.objects.filter(status__in=undelivered), user, VIEW)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
         counts[row["status"]] = row["n"]
+    counts["undelivered"] = sum(counts.values())
     return counts
 
 

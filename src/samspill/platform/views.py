@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import EmptyPage
 from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -115,13 +116,25 @@ class ListPage(PermissionRequiredMixin, TemplateView):
             rows = queryset.none()
         else:
             rows = filterset.qs if filterset.is_bound else queryset
-        table = self.table_class(rows, request=self.request)
+        # Not Table(rows, request=...): that paginates with the uncapped ?per_page at once.
+        table = self.table_class(rows)
+        table.request = self.request
         return filterset, table
 
     def per_page(self) -> int:
         raw = self.request.GET.get("per_page", "")
         size = int(raw) if raw.isdigit() and int(raw) > 0 else settings.SAMSPILL["PAGE_SIZE"]
         return min(size, settings.SAMSPILL["MAX_PAGE_SIZE"])
+
+    def paginate(self, table) -> None:
+        """Paginate with the capped page size (django-tables2's RequestConfig would take
+        `per_page` from the query string as it is, uncapped), on a page that exists."""
+        raw = self.request.GET.get(table.prefixed_page_field, "")
+        number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+        try:
+            table.paginate(page=number, per_page=self.per_page())
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages or 1, per_page=self.per_page())
 
     def is_filtered(self, filterset) -> bool:
         return any(
@@ -137,7 +150,8 @@ class ListPage(PermissionRequiredMixin, TemplateView):
             RequestConfig(request, paginate=False).configure(table)
             exporter = SpreadsheetExport(export, table, exclude_columns=("actions", "select"))
             return exporter.response(f"{self.export_name}.{export}")
-        RequestConfig(request, paginate={"per_page": self.per_page()}).configure(table)
+        RequestConfig(request, paginate=False).configure(table)  # sorting
+        self.paginate(table)
         context = self.get_context_data(filterset=filterset, table=table, title=self.title)
         can_create = self.create_url and (
             not self.create_permission or allowed(request.user, self.create_permission)

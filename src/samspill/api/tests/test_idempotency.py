@@ -83,6 +83,23 @@ def test_duplicate_while_the_first_is_in_flight_is_a_conflict(api, admin_user, c
     assert calls == []
 
 
+def test_abandoned_in_flight_key_is_taken_over(api, admin_user, calls):
+    """The first request's process died: after IN_FLIGHT_TIMEOUT the key works again."""
+    body = json.dumps({"text": "hello"}).encode()
+    IdempotencyRecord.objects.create(
+        user=admin_user,
+        key="key-1",
+        method="POST",
+        path="/api/test/notes",
+        fingerprint=idempotency.fingerprint("POST", "/api/test/notes", body),
+        created_at=timezone.now() - idempotency.IN_FLIGHT_TIMEOUT - timedelta(seconds=1),
+    )
+    response = post(api(admin_user))
+    assert response.status_code == 201
+    assert len(calls) == 1
+    assert IdempotencyRecord.objects.get().status_code == 201
+
+
 def test_keys_are_per_user(api, make_user, calls):
     post(api(make_user("admin")))
     response = post(api(make_user("admin")))

@@ -37,9 +37,9 @@ def test_events_page_lists_events_with_status_counts(login, admin_user, events):
     assert "ValueError: ledger locked" in page
     assert response.context["status_counts"] == {
         "pending": 1,
-        "delivered": 1,
         "failed": 1,
         "dead": 1,
+        "undelivered": 3,
     }
     assert len(response.context["table"].rows) == 4
     # a retry button for every undelivered event, none for the delivered one
