@@ -9,6 +9,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +26,14 @@ CONTENT_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
 
-def problem(request: HttpRequest, status: int, code: str, title: str, detail: str = "", **extra):
+def problem(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    title: str | Promise,
+    detail: str | Promise = "",
+    **extra,
+):
     body = {
         "type": PROBLEM_TYPE + code,
         "title": str(title),

@@ -3,4 +3,4 @@
 try:  # pragma: no cover - Django 6
     from django.tasks import task, task_backends  # type: ignore[import-not-found]
 except ImportError:
-    from django_tasks import task, task_backends  # noqa: F401
+    from django_tasks import task, task_backends  # type: ignore[no-redef,assignment]  # noqa: F401

@@ -30,7 +30,7 @@ from samspill.platform.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
+MAX_KEY_LENGTH: int = IdempotencyRecord._meta.get_field("key").max_length or 200
 # Responses that say nothing about the outcome of the operation: the key is released.
 NOT_STORED = frozenset({401, 403})
 IN_FLIGHT_TIMEOUT = timedelta(minutes=10)
@@ -78,9 +78,10 @@ def begin(
             return Outcome.NEW, record
         except IntegrityError:
             pass
-        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
-        if record is None:  # pruned or released in between: claim it again
+        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if existing is None:  # pruned or released in between: claim it again
             continue
+        record = existing
         expired = record.created_at <= now - ttl()
         abandoned = record.status_code is None and record.created_at <= now - IN_FLIGHT_TIMEOUT
         if expired or abandoned:

@@ -43,7 +43,7 @@ class PageNumberPagination(PaginationBase):
 
     def page_size(self, requested: int | None) -> int:
         config = settings.SAMSPILL
-        return min(requested or config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])
+        return int(min(requested or config["PAGE_SIZE"], config["MAX_PAGE_SIZE"]))
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> Any:
         size = self.page_size(pagination.page_size)

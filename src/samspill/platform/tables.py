@@ -113,7 +113,7 @@ class EventTable(tables.Table):
     @cached_property
     def can_replay(self) -> bool:
         request = getattr(self, "request", None)
-        return bool(request) and allowed(request.user, "platform.replay_outboxevent")
+        return request is not None and allowed(request.user, "platform.replay_outboxevent")
 
 
 def _detail_url(record) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -94,10 +95,10 @@ class ListPage(PermissionRequiredMixin, TemplateView):
 
     template_name = "web/list_page.html"
     fragment_template = "web/list_table.html"
-    table_class = None
-    filterset_class = None
-    title = ""
-    empty_text = ""
+    table_class: type[Any] | None = None
+    filterset_class: type[Any] | None = None
+    title: Any = ""  # a (lazily) translated string
+    empty_text: Any = ""
     create_url = None  # URL name of the "new" page, if the user may add
     create_permission: str | None = None
     export_name = "export"
@@ -124,7 +125,7 @@ class ListPage(PermissionRequiredMixin, TemplateView):
     def per_page(self) -> int:
         raw = self.request.GET.get("per_page", "")
         size = int(raw) if raw.isdigit() and int(raw) > 0 else settings.SAMSPILL["PAGE_SIZE"]
-        return min(size, settings.SAMSPILL["MAX_PAGE_SIZE"])
+        return int(min(size, settings.SAMSPILL["MAX_PAGE_SIZE"]))
 
     def paginate(self, table) -> None:
         """Paginate with the capped page size (django-tables2's RequestConfig would take
