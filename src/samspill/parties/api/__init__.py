@@ -4,12 +4,10 @@ transaction), so a failed request writes nothing."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from samspill.parties import queries, services
@@ -36,6 +34,7 @@ from samspill.parties.api.schemas import (
 from samspill.parties.filters import PartyFilterSet
 from samspill.parties.models import Party
 from samspill.platform.errors import NotFound, ValidationFailed
+from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
 from samspill.platform.timeline import timeline, timeline_domains
 
@@ -84,22 +83,11 @@ def _duplicate_problem(request, exc: services.DuplicateParty) -> JsonResponse:
     )
 
 
-class Pages(PageNumberPagination):
-    """Page-number pagination; page_size is capped by SAMSPILL["MAX_PAGE_SIZE"]."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            page_size=settings.SAMSPILL["PAGE_SIZE"],
-            max_page_size=settings.SAMSPILL["MAX_PAGE_SIZE"],
-            **kwargs,
-        )
-
-
 # --- Parties -----------------------------------------------------------------------------
 
 
 @router.get("", response=list[PartyOut], summary="List parties")
-@paginate(Pages)
+@paginate
 def list_parties(request, filters: Query[PartyFilters]):
     require(request.user, VIEW)
     data = {k: v for k, v in filters.dict().items() if v is not None}
