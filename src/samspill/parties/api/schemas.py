@@ -200,7 +200,8 @@ class PartyOut(Schema):
     def resolve_city(obj) -> str | None:
         if "city" in obj.__dict__:
             return obj.city
-        addresses = list(obj.addresses.all())
+        order = ("visiting", "postal", "invoice", "delivery")  # as in the list query
+        addresses = sorted(obj.addresses.all(), key=lambda a: (order.index(a.kind), a.pk))
         return addresses[0].city if addresses else None
 
 
