@@ -58,7 +58,7 @@ class RuleListPage(ListPage):
         "No rules yet. A rule says: when something happens, and it matches your conditions, "
         "do these actions — for example, e-mail the sales team when a customer is created."
     )
-    create_url = "automation:rule_create"
+    create_url = "automation:rule_create"  # type: ignore[assignment]
     create_permission = "automation.add_rule"
     export_name = "automation-rules"
     template_name = "automation/rule_list.html"
@@ -332,7 +332,7 @@ class WebhookListPage(ListPage):
     empty_text = gettext_lazy(
         "No webhooks yet. A webhook sends events, signed, to another system's URL as they happen."
     )
-    create_url = "automation:webhook_create"
+    create_url = "automation:webhook_create"  # type: ignore[assignment]
     create_permission = "automation.add_webhook"
     export_name = "webhooks"
     template_name = "automation/webhook_list.html"
