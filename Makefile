@@ -127,7 +127,7 @@ lint: install ## ruff, ruff format, mypy, import contracts, missing migrations, 
 	@echo "==> mypy"
 	$(BIN)/mypy
 	@echo "==> import-linter"
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	@echo "==> makemigrations --check"
 	$(SAMSPILL) makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory openapi-check
