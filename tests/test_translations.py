@@ -1,0 +1,65 @@
+"""Every Samspill app speaks Norwegian Bokmål completely (DESIGN.md: "nb is complete before an
+issue is done"): each app has its own catalogue, every entry is translated and none is left
+fuzzy, and the compiled .mo that Django reads says the same as the .po."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from django.apps import apps
+
+
+def samspill_apps():
+    return sorted(
+        (config for config in apps.get_app_configs() if config.name.startswith("samspill.")),
+        key=lambda config: config.label,
+    )
+
+
+def catalogue(config) -> Path:
+    return Path(config.path) / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+
+
+def translated(strings) -> bool:
+    values = strings if isinstance(strings, list | tuple) else [strings]
+    return all(value and value.strip() for value in values)
+
+
+@pytest.mark.parametrize("config", samspill_apps(), ids=lambda config: config.label)
+def test_app_has_a_complete_norwegian_catalogue(config):
+    po_path = catalogue(config)
+    assert po_path.exists(), f"{config.label}: no {po_path.relative_to(Path(config.path))}"
+    with po_path.open("rb") as handle:
+        po = read_po(handle, locale="nb")
+    entries = [message for message in po if message.id]
+    fuzzy = [message.id for message in entries if message.fuzzy]
+    untranslated = [message.id for message in entries if not translated(message.string)]
+    assert fuzzy == [], f"{config.label}: fuzzy entries in {po_path.name}"
+    assert untranslated == [], f"{config.label}: untranslated entries in {po_path.name}"
+
+
+@pytest.mark.parametrize("config", samspill_apps(), ids=lambda config: config.label)
+def test_compiled_catalogue_matches_the_po_file(config):
+    po_path = catalogue(config)
+    mo_path = po_path.with_suffix(".mo")
+    if not po_path.exists():
+        pytest.skip("no catalogue (reported by the completeness test)")
+    assert mo_path.exists(), f"{config.label}: run `make messages` to compile {mo_path.name}"
+    with po_path.open("rb") as handle:
+        po = read_po(handle, locale="nb")
+    with mo_path.open("rb") as handle:
+        mo = read_mo(handle)
+
+    def pairs(catalog):
+        return {
+            (message.id if isinstance(message.id, str) else tuple(message.id), message.context): (
+                message.string if isinstance(message.string, str) else tuple(message.string)
+            )
+            for message in catalog
+            if message.id and not message.fuzzy and translated(message.string)
+        }
+
+    assert pairs(mo) == pairs(po), f"{config.label}: {mo_path.name} is stale: run `make messages`"
