@@ -1,11 +1,7 @@
 """Shared test fixtures. Tests live beside their code in src/samspill/<app>/tests/ and in
 tests/ for cross-domain scenarios and browser tests."""
 
-import os
-
-os.environ.setdefault("SAMSPILL_TESTING", "1")
-
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture

@@ -162,7 +162,9 @@ class MemberForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = queries.users_not_in(team)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queries.users_not_in(team)
 
 
 class MemberRoleForm(forms.Form):

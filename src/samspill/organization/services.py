@@ -101,13 +101,10 @@ def update_company(*, actor, **changes) -> Company:
     if actor is not None:
         require(actor, "organization.change_company")
     _reject_unknown(changes, COMPANY_FIELDS)
-    company = Company.objects.select_for_update().filter(pk=Company.SINGLETON_ID).first()
-    creating = company is None
-    if creating:
-        company = Company(pk=Company.SINGLETON_ID)
-        before = {}
-    else:
-        before = audit.snapshot(company, exclude=("updated_at",))
+    existing = Company.objects.select_for_update().filter(pk=Company.SINGLETON_ID).first()
+    creating = existing is None
+    company = Company(pk=Company.SINGLETON_ID) if existing is None else existing
+    before = {} if existing is None else audit.snapshot(existing, exclude=("updated_at",))
     for name, value in changes.items():
         if value is None and name not in ("fiscal_year_start_month", "mva_registered"):
             value = ""
@@ -119,6 +116,7 @@ def update_company(*, actor, **changes) -> Company:
         return company
     company.save()
     audit.record("create" if creating else "update", company, actor=actor, changes=diff)
+    event: events.CompanyCreated | events.CompanyUpdated
     if creating:
         event = events.CompanyCreated(
             company_id=company.pk,
@@ -252,11 +250,11 @@ def _make_lead(team: Team, user, *, actor) -> None:
         _set_role(membership, Membership.Role.MEMBER, actor=actor)
     if user is None:
         return
-    membership = memberships.filter(user=user).first()
-    if membership is None:
+    current = memberships.filter(user=user).first()
+    if current is None:
         _join(team, user, Membership.Role.LEAD, actor=actor)
-    elif membership.role != Membership.Role.LEAD:
-        _set_role(membership, Membership.Role.LEAD, actor=actor)
+    elif current.role != Membership.Role.LEAD:
+        _set_role(current, Membership.Role.LEAD, actor=actor)
 
 
 @transaction.atomic

@@ -99,7 +99,7 @@ class ListPage(PermissionRequiredMixin, TemplateView):
     filterset_class: type[Any] | None = None
     title: Any = ""  # a (lazily) translated string
     empty_text: Any = ""
-    create_url = None  # URL name of the "new" page, if the user may add
+    create_url: str | None = None  # URL name of the "new" page, if the user may add
     create_permission: str | None = None
     export_name = "export"
 

@@ -289,26 +289,27 @@ def create_access_token(user, *, actor, name: str, days: int | None = None):
         errors["name"] = [_("Give the token a name, so you recognise it later.")]
     elif len(name) > 100:
         errors["name"] = [_("The name can be at most 100 characters.")]
-    days = settings.SAMSPILL["TOKEN_DEFAULT_DAYS"] if days is None else days
-    if not isinstance(days, int) or days < 1 or days > MAX_TOKEN_DAYS:
+    lifetime = settings.SAMSPILL["TOKEN_DEFAULT_DAYS"] if days is None else days
+    if not isinstance(lifetime, int) or lifetime < 1 or lifetime > MAX_TOKEN_DAYS:
         errors["days"] = [
             _("The token must expire in 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}
         ]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
     raw = AccessToken.generate()
+    expires_at = timezone.now() + timedelta(days=lifetime)
     row = AccessToken.objects.create(
         user=user,
         name=name,
         prefix=raw[:12],
         token_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=expires_at,
     )
     audit.record(
         "create",
         row,
         actor=actor,
-        changes={"name": [None, name], "expires_at": [None, row.expires_at.isoformat()]},
+        changes={"name": [None, name], "expires_at": [None, expires_at.isoformat()]},
     )
     publish(
         events.AccessTokenCreated(
@@ -316,7 +317,7 @@ def create_access_token(user, *, actor, name: str, days: int | None = None):
             user_id=user.pk,
             name=name,
             prefix=row.prefix,
-            expires_at=row.expires_at.isoformat(),
+            expires_at=expires_at.isoformat(),
         ),
         actor=actor,
     )
