@@ -63,3 +63,27 @@ def test_compiled_catalogue_matches_the_po_file(config):
         }
 
     assert pairs(mo) == pairs(po), f"{config.label}: {mo_path.name} is stale: run `make messages`"
+
+
+def test_django_shows_our_norwegian_where_a_framework_catalogue_has_the_same_words():
+    """Django merges every app's catalogue; for the same msgid an app listed earlier in
+    INSTALLED_APPS wins. Django's own apps (the admin says "Filtrering" for "Filter") must
+    never override the words a Samspill page uses."""
+    from django.utils import translation
+
+    ours: dict[str, set[str]] = {}
+    for config in samspill_apps():
+        po_path = catalogue(config)
+        if not po_path.exists():
+            continue
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale="nb"):
+                if isinstance(message.id, str) and message.id and not message.context:
+                    ours.setdefault(message.id, set()).add(message.string)
+    with translation.override("nb"):
+        overridden = {
+            msgid: translation.gettext(msgid)
+            for msgid, strings in ours.items()
+            if translation.gettext(msgid) not in strings
+        }
+    assert overridden == {}, "a framework catalogue overrides Samspill's Norwegian"

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
@@ -70,6 +69,9 @@ INSTALLED_APPS = [
     "samspill.automation",
     "samspill.web",
     "samspill.api",
+    # Last: for the same msgid the catalogue of an app listed earlier wins, and the admin's
+    # Norwegian ("Filter" -> "Filtrering", "History" -> "Historikk") must not override ours.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
