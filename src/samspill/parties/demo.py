@@ -257,10 +257,10 @@ STREETS = [
 ]
 TAGS = [
     ("VIP", "#b02a37"),
-    ("Reseller", "#0d6efd"),
-    ("Public sector", "#198754"),
-    ("Newsletter", "#6f42c1"),
-    ("Trade fair 2026", "#fd7e14"),
+    ("Forhandler", "#0d6efd"),
+    ("Offentlig sektor", "#198754"),
+    ("Nyhetsbrev", "#6f42c1"),
+    ("Messe 2026", "#fd7e14"),
 ]
 TITLES = [
     "Daglig leder",
@@ -277,7 +277,7 @@ TITLES = [
     "",
 ]
 DEPARTMENTS = ["Økonomi", "Innkjøp", "Salg", "IT", "Drift", "Ledelse", ""]
-CONSENT_SOURCES = ["web form", "import", "manual", "trade fair"]
+CONSENT_SOURCES = ["nettskjema", "import", "registrert manuelt", "messe"]
 
 
 @dataclass
