@@ -133,3 +133,14 @@ def test_csrf_failure_page(admin_user):
     response = client.post(reverse("users:logout"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_site_icon_is_served_and_linked(client, login, admin_user):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("web/favicon.svg")
+    page = login(admin_user).get("/")
+    assert 'rel="icon"' in page.content.decode()
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
