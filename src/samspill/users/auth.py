@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import HttpBearer
 
 from samspill.users.models import AccessToken, hash_token
@@ -24,4 +24,8 @@ class TokenAuth(HttpBearer):
             AccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         request.access_token = row
+        # A program that does not say which language it wants gets the owner's, as in the UI.
+        if not request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            translation.activate(row.user.language)
+            request.LANGUAGE_CODE = row.user.language
         return row.user

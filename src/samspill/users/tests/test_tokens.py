@@ -142,3 +142,19 @@ def test_profile_token_form_keeps_input_on_error(make_user, login):
     assert response.status_code == 422
     assert 'value="keep-me"' in response.content.decode()
     assert not AccessToken.objects.exists()
+
+
+def test_a_program_gets_answers_in_the_token_owners_language_unless_it_asks(make_user):
+    user = make_user("sales", username="kari")
+    user.language = "nb"
+    user.save(update_fields=["language"])
+    _, raw = services.create_access_token(user, actor=user, name="integrasjon", days=30)
+
+    missing = "/api/v1/parties/999999"
+    assert bearer(raw).get(missing).json()["title"] == "Ikke funnet"
+    english = bearer(raw).get(missing, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["title"] == "Not found"
+
+    user.language = "en"
+    user.save(update_fields=["language"])
+    assert bearer(raw).get(missing).json()["title"] == "Not found"
