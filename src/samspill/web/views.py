@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from samspill.platform.registry import search
 
@@ -20,3 +22,10 @@ def search_view(request):
         template,
         {"results": results, "search_query": query, "dropdown": dropdown},
     )
+
+
+def favicon(request):
+    """Pages name their icon; this answers browsers and tools that ask for /favicon.ico anyway.
+    The static URL is looked up per request: with hashed static files it exists only after
+    collectstatic, never at import time."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
