@@ -297,6 +297,8 @@ SAMSPILL = {
     "EVENT_DELIVERY_LEASE_SECONDS": 300,
     # `samspill worker`: seconds between sweeps for undelivered events and housekeeping.
     "WORKER_SWEEP_SECONDS": int(os.environ.get("WORKER_SWEEP_SECONDS", "30")),
+    # How often the worker refreshes the query planner's statistics (platform.dbstats).
+    "DB_STATISTICS_SECONDS": int(os.environ.get("DB_STATISTICS_SECONDS", "3600")),
     # API Idempotency-Key: hours a key and its stored response are kept.
     "IDEMPOTENCY_TTL_HOURS": 24,
     # Webhooks: allow targets on private/loopback addresses (off: SSRF guard), attempts

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +39,11 @@ class PlatformConfig(AppConfig):
         )
         # Every app's events and handlers, so event types and subscribers are all known.
         events.autodiscover()
+        # Planner statistics once migrate is through (framework plumbing, not business).
+        post_migrate.connect(_refresh_statistics, sender=self)
+
+
+def _refresh_statistics(sender, using="default", **kwargs):
+    from samspill.platform import dbstats
+
+    dbstats.refresh(using=connections[using])

@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from samspill.platform import dbstats
+
 DEMO_ACTOR = "admin"
 
 
@@ -84,6 +86,7 @@ class Command(BaseCommand):
                 added.append((step.label, samspill_row_count() - before, elapsed))
                 progress.advance(overall)
             progress.update(overall, description="Demo company loaded")
+        dbstats.refresh()  # the planner should know the new row counts at once
 
         table = Table(title="Demo company", title_justify="left")
         table.add_column("Step")
