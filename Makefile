@@ -151,12 +151,12 @@ messages: install ## makemessages + compilemessages (nb) for every app with a lo
 	apps=$$(find src/samspill -mindepth 2 -maxdepth 2 -type d -name locale | sort); \
 	for locale in $$apps; do \
 	  app=$$(dirname "$$locale"); echo "==> $$app"; \
-	  (cd "$$app" && "$$samspill" makemessages -l nb --no-obsolete && "$$samspill" compilemessages); \
+	  (cd "$$app" && "$$samspill" makemessages -l nb --no-obsolete --no-wrap && "$$samspill" compilemessages); \
 	done; \
 	if [ -d src/samspill/locale ]; then \
 	  echo "==> src/samspill"; \
 	  ignores=(); for locale in $$apps; do a=$$(basename "$$(dirname "$$locale")"); ignores+=(--ignore "$$a/*"); done; \
-	  (cd src/samspill && "$$samspill" makemessages -l nb --no-obsolete "$${ignores[@]}" && \
+	  (cd src/samspill && "$$samspill" makemessages -l nb --no-obsolete --no-wrap "$${ignores[@]}" && \
 	   "$$samspill" compilemessages); \
 	fi
 
