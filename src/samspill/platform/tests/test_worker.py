@@ -69,6 +69,7 @@ def test_worker_burst_runs_tasks_sweeps_and_prunes(ThingHappened, subscribers, m
 )
 def test_worker_runs_the_backend_worker_beside_the_sweeper(settings, backend, command, options):
     settings.TASK_BACKEND = backend
+    settings.TASK_QUEUE = "default"
     with (
         mock.patch("samspill.platform.management.commands.worker.call_command") as run,
         mock.patch.object(housekeeping.Sweeper, "start") as start,
