@@ -397,3 +397,23 @@ def test_deliver_webhooks_command_sends_what_is_due(allow_private, events, emit,
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
     assert "1" in out.getvalue()
     assert len(receiver.received) == 1
+
+
+def test_the_workers_housekeeping_sends_what_is_due(allow_private, events, emit, run_tasks):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    OrderPlaced, _ = events
+    with Receiver() as receiver:
+        WebhookFactory(url=receiver.url)
+        emit(OrderPlaced(order_id=1, party_id=1))
+        run_tasks()  # the event is delivered: a webhook delivery is queued, its task lost
+        assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
+        out = StringIO()
+        with translation.override("en"):
+            call_command("worker", burst=True, stdout=out)
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
+    assert len(receiver.received) == 1
+    assert "Webhook deliveries sent: 1" in out.getvalue()

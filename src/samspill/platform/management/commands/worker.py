@@ -43,6 +43,8 @@ class Command(BaseCommand):
                     _("Delivered %(events)d event(s), pruned %(keys)d idempotency key(s).")
                     % {"events": result["delivered"], "keys": result["pruned"]}
                 )
+                for job in housekeeping.jobs():
+                    self.stdout.write(f"{job.label}: {result[job.name]}")
             return
 
         sweeper = housekeeping.Sweeper(sweep_interval)
