@@ -107,11 +107,11 @@ test-pg: install ## The suite on PostgreSQL (PG_URL, default the local server)
 	@echo "==> DATABASE_URL=$(PG_URL)"
 	$(call pytest,-n auto -m "not browser")
 
-# The RQ worker that runs tasks in a test takes jobs from a Redis queue shared by every pytest
-# process; the suite runs in one process here until each xdist worker has its own queue.
-test-redis: install ## The suite with the RQ task backend on Redis (REDIS_URL)
+# Each pytest-xdist worker has its own RQ queue (TASK_QUEUE default-gw0, default-gw1 ...; see
+# settings.py), so the workers share one Redis without taking each other's jobs.
+test-redis: install ## The suite with the RQ task backend on Redis (REDIS_URL), in parallel
 	@echo "==> TASK_BACKEND=rq REDIS_URL=$(REDIS_URL)"
-	$(call pytest,-p no:xdist -m "not browser")
+	$(call pytest,-n auto -m "not browser")
 
 test-pg: export DATABASE_URL = $(PG_URL)
 test-redis: export TASK_BACKEND = rq

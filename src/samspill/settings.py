@@ -225,8 +225,16 @@ _TASK_BACKENDS = {
 }
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise ValueError(f"TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {TASK_BACKEND!r}")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# The one task queue Samspill uses (in Redis: rq:queue:<TASK_QUEUE>). Each pytest-xdist
+# worker gets its own (default-gw0, default-gw1 ...), so parallel test processes sharing one
+# Redis never take each other's jobs.
+TASK_QUEUE = os.environ.get("TASK_QUEUE") or (
+    f"default-{os.environ['PYTEST_XDIST_WORKER']}"
+    if TESTING and os.environ.get("PYTEST_XDIST_WORKER")
+    else "default"
+)
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": [TASK_QUEUE]}}
+RQ_QUEUES = {TASK_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
 
@@ -293,8 +301,10 @@ SAMSPILL = {
     "TOKEN_DEFAULT_DAYS": 90,
     # Events: delivery attempts before an event is dead-lettered.
     "EVENT_MAX_ATTEMPTS": int(os.environ.get("EVENT_MAX_ATTEMPTS", "8")),
-    # Events: how long a worker holds an event it is delivering before others may retry.
-    "EVENT_DELIVERY_LEASE_SECONDS": 300,
+    # Events: how long a worker holds an event it is delivering before another worker may
+    # deliver it again (a killed worker's event is redelivered after this). Longer than the
+    # slowest subscriber.
+    "EVENT_DELIVERY_LEASE_SECONDS": int(os.environ.get("EVENT_DELIVERY_LEASE_SECONDS", "300")),
     # `samspill worker`: seconds between sweeps for undelivered events and housekeeping.
     "WORKER_SWEEP_SECONDS": int(os.environ.get("WORKER_SWEEP_SECONDS", "30")),
     # How often the worker refreshes the query planner's statistics (platform.dbstats).

@@ -22,6 +22,8 @@ from samspill.platform.errors import DomainError, ValidationFailed
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "https://samspill.org/problems/"
+# The members every problem has; an error's extension members never replace them.
+STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "code"})
 CONTENT_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
@@ -132,7 +134,11 @@ def csrf_failure(request: HttpRequest, reason: str = ""):
 def install(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        extra = {"errors": exc.errors} if exc.errors else {}
+        """The error's code, title and message, its field errors (`errors`: field -> list of
+        messages) and its extension members (`DomainError.extra`)."""
+        extra = {k: v for k, v in exc.extra.items() if k not in STANDARD_MEMBERS}
+        if exc.errors:
+            extra["errors"] = exc.errors
         return problem(request, exc.status, exc.code, exc.title, exc.message, **extra)
 
     @api.exception_handler(DjangoValidationError)

@@ -19,7 +19,8 @@ class AutomationConfig(AppConfig):
             WebhookAttempt,
             WebhookDelivery,
         )
-        from samspill.platform import registry
+        from samspill.automation.webhooks import sweep_due
+        from samspill.platform import housekeeping, registry
         from samspill.platform.models import OutboxEvent
         from samspill.platform.permissions import grant, register_model
 
@@ -67,6 +68,9 @@ class AutomationConfig(AppConfig):
                     order=order,
                 )
             )
+        # The worker's housekeeping sends webhook deliveries whose task was lost or whose
+        # retry is due (a backend that cannot defer tasks).
+        housekeeping.register_job("automation.webhooks", _("Webhook deliveries sent"), sweep_due)
         # Framework plumbing for loop detection: remember which rules caused an event.
         post_save.connect(
             chain.record_cause, sender=OutboxEvent, dispatch_uid="samspill.automation.cause"

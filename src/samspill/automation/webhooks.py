@@ -373,7 +373,7 @@ def _attempt_claimed(delivery_id) -> str:
     return delivery.status
 
 
-@task()
+@task(queue_name=settings.TASK_QUEUE)
 def deliver_webhook_task(delivery_id: str) -> str:
     return attempt(delivery_id)
 
@@ -398,3 +398,14 @@ def sweep(now: datetime | None = None, *, limit: int = SWEEP_BATCH) -> int:
             _attempt_claimed(delivery_id)
             count += 1
     return count
+
+
+def sweep_due() -> int:
+    """Send every delivery that is due, batch by batch; returns how many were tried. The
+    worker's housekeeping runs it every WORKER_SWEEP_SECONDS (registered in apps.py)."""
+    total = 0
+    while True:
+        batch = sweep()
+        total += batch
+        if batch < SWEEP_BATCH:
+            return total

@@ -4,6 +4,8 @@ so an error never leaves a half-written change."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,13 +16,21 @@ class DomainError(Exception):
     code = "domain_error"
     title = _("The request could not be carried out")
 
-    def __init__(self, message=None, *, code: str | None = None, errors=None):
+    def __init__(self, message=None, *, code: str | None = None, errors=None, extra=None):
         self.message = message or self.title
         if code:
             self.code = code
         # field name -> list of messages ("__all__" for the whole record)
         self.errors: dict[str, list[str]] = errors or {}
+        self._extra: dict[str, Any] = dict(extra or {})
         super().__init__(str(self.message))
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """More facts for a program (JSON-serialisable), e.g. {"candidates": [...]} or
+        {"limit": 10}: extension members of the API's problem+json body (RFC 9457).
+        Subclasses may compute them; they never replace the standard members."""
+        return self._extra
 
 
 class ValidationFailed(DomainError):

@@ -1,10 +1,22 @@
-"""Periodic kernel housekeeping run by `samspill worker`: deliver events whose task was
-lost or whose retry is due, and prune expired idempotency keys."""
+"""Periodic housekeeping run by `samspill worker`: deliver events whose task was lost or
+whose retry is due, prune expired idempotency keys, then run every registered job.
+
+Domains add their own periodic work without the platform importing them, from their
+AppConfig.ready():
+
+    housekeeping.register_job("automation.webhooks", _("webhook deliveries sent"), sweep_due)
+
+A job is a callable without arguments that does what is due and returns how many things it
+handled. One failing job is logged and does not stop the others.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -14,15 +26,44 @@ from samspill.platform import delivery, idempotency
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Job:
+    name: str  # stable key, e.g. "automation.webhooks"; the key of its count in run_once()
+    label: Any  # lazy translated, what the count counts, e.g. "webhook deliveries sent"
+    run: Callable[[], int]
+
+
+_jobs: dict[str, Job] = {}
+
+
+def register_job(name: str, label: Any, run: Callable[[], int]) -> None:
+    """Run `run()` in every housekeeping round (registering the same name again replaces it)."""
+    if name in {"delivered", "pruned"}:
+        raise ValueError(f"{name!r} is reserved for the kernel's own housekeeping")
+    _jobs[name] = Job(name, label, run)
+
+
+def jobs() -> list[Job]:
+    return list(_jobs.values())
+
+
 def run_once() -> dict[str, int]:
-    """One round: returns {"delivered": events attempted, "pruned": keys deleted}."""
+    """One round: {"delivered": events attempted, "pruned": keys deleted, <job>: count ...}.
+    A registered job that fails is logged and counted as 0."""
     attempted = 0
     while True:  # a backlog is worked off batch by batch
         batch = delivery.sweep()
         attempted += batch
         if batch < delivery.SWEEP_BATCH:
             break
-    return {"delivered": attempted, "pruned": idempotency.prune()}
+    result = {"delivered": attempted, "pruned": idempotency.prune()}
+    for job in jobs():
+        try:
+            result[job.name] = int(job.run())
+        except Exception:
+            log.exception("housekeeping job failed", extra={"job": job.name})
+            result[job.name] = 0
+    return result
 
 
 class Sweeper(threading.Thread):
@@ -47,7 +88,7 @@ class Sweeper(threading.Thread):
             close_old_connections()
         try:
             result = run_once()
-            if result["delivered"] or result["pruned"]:
+            if any(result.values()):
                 log.info("housekeeping", extra=result)
         except Exception:
             log.exception("housekeeping failed")

@@ -46,7 +46,7 @@ def run_queued_tasks() -> None:
 
         # SimpleWorker: no fork, so the tasks see this process's database connection.
         worker = django_rq.get_worker(
-            "default", job_class=RQ_JOB_CLASS, worker_class="rq.worker.SimpleWorker"
+            settings.TASK_QUEUE, job_class=RQ_JOB_CLASS, worker_class="rq.worker.SimpleWorker"
         )
         worker.work(burst=True, with_scheduler=True)
     # "immediate": tasks already ran when they were enqueued.

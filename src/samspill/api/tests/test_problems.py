@@ -1,7 +1,10 @@
 """Every error under /api/ is an RFC 9457 problem+json body."""
 
+import json
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +127,71 @@ def test_openapi_schema_and_docs_are_served(client):
     assert "/api/v1/platform/events" in paths
     assert "/api/v1/platform/events/{event_id}/replay" in paths
     assert "/api/v1/platform/audit" in paths
+
+
+def handled(exc, path="/api/v1/things/7"):
+    """The API's answer to `exc` raised by an endpoint, as a program would read it."""
+    from django.test import RequestFactory
+
+    from samspill.api.urls import api
+
+    response = api.on_exception(RequestFactory().post(path), exc)
+    assert response["Content-Type"] == PROBLEM
+    return response.status_code, json.loads(response.content)
+
+
+def test_domain_error_carries_its_field_errors_and_extension_members():
+    from samspill.platform.errors import Conflict
+
+    exc = Conflict(
+        "The order has been invoiced.",
+        code="order_invoiced",
+        errors={"lines": ["Invoiced lines cannot change."]},
+        extra={"invoice_id": 42, "status": 999, "code": "other", "type": "x"},
+    )
+    with translation.override("en"):
+        status, body = handled(exc)
+    assert status == 409
+    assert body == {
+        "type": "https://samspill.org/problems/order_invoiced",
+        "title": "The record is in a state that does not allow this",
+        "status": 409,
+        "detail": "The order has been invoiced.",
+        "instance": "/api/v1/things/7",
+        "code": "order_invoiced",
+        "errors": {"lines": ["Invoiced lines cannot change."]},
+        "invoice_id": 42,
+    }
+
+
+def test_validation_failed_from_django_lists_every_field():
+    from django.core.exceptions import ValidationError
+
+    from samspill.platform.errors import ValidationFailed
+
+    exc = ValidationFailed.from_django(
+        ValidationError({"name": ["Required."], "orgnr": ["Not valid.", "Taken."]})
+    )
+    status, body = handled(exc)
+    assert status == 422
+    assert body["errors"] == {"name": ["Required."], "orgnr": ["Not valid.", "Taken."]}
+    assert body["detail"] == "Required."
+
+
+def test_domain_error_without_details_has_only_the_standard_members():
+    from samspill.platform.errors import NotFound
+
+    status, body = handled(NotFound())
+    assert status == 404
+    assert set(body) == {"type", "title", "status", "detail", "instance", "code"}
+
+
+def test_duplicate_party_lists_its_candidates_through_the_generic_handler(db):
+    from samspill.parties.services import DuplicateParty
+    from samspill.parties.tests.factories import OrganizationFactory
+
+    party = OrganizationFactory(name="Fjord Handel AS")
+    status, body = handled(DuplicateParty([party]))
+    assert status == 409 and body["code"] == "duplicate_party"
+    assert [c["id"] for c in body["candidates"]] == [party.pk]
+    assert body["candidates"][0]["name"] == "Fjord Handel AS"

@@ -19,10 +19,17 @@ def subscribers():
 def db_tasks(settings):
     """The database task backend, whatever TASK_BACKEND the suite runs with."""
     settings.TASK_BACKEND = "db"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [settings.TASK_QUEUE]}
+    }
 
 
 @pytest.fixture
 def immediate_tasks(settings):
     settings.TASK_BACKEND = "immediate"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [settings.TASK_QUEUE],
+        }
+    }

@@ -69,6 +69,7 @@ def test_worker_burst_runs_tasks_sweeps_and_prunes(ThingHappened, subscribers, m
 )
 def test_worker_runs_the_backend_worker_beside_the_sweeper(settings, backend, command, options):
     settings.TASK_BACKEND = backend
+    settings.TASK_QUEUE = "default"
     with (
         mock.patch("samspill.platform.management.commands.worker.call_command") as run,
         mock.patch.object(housekeeping.Sweeper, "start") as start,
@@ -118,3 +119,37 @@ def test_sweeper_loop_stops(monkeypatch):
 def test_sweep_interval_comes_from_settings(settings):
     settings.SAMSPILL = {**settings.SAMSPILL, "WORKER_SWEEP_SECONDS": 30}
     assert housekeeping.Sweeper().interval == 30
+
+
+def test_registered_housekeeping_jobs_run_every_round(monkeypatch):
+    monkeypatch.setattr(housekeeping, "_jobs", {})
+    calls = []
+    housekeeping.register_job("testing.count", "things counted", lambda: calls.append(1) or 3)
+    assert housekeeping.run_once()["testing.count"] == 3
+    assert housekeeping.run_once()["testing.count"] == 3
+    assert len(calls) == 2
+
+
+def test_a_failing_housekeeping_job_does_not_stop_the_others(monkeypatch, caplog):
+    monkeypatch.setattr(housekeeping, "_jobs", {})
+
+    def broken():
+        raise RuntimeError("mail server down")
+
+    housekeeping.register_job("testing.broken", "broken", broken)
+    housekeeping.register_job("testing.fine", "fine", lambda: 2)
+    result = housekeeping.run_once()
+    assert (result["testing.broken"], result["testing.fine"]) == (0, 2)
+    assert "housekeeping job failed" in caplog.text
+
+
+def test_kernel_housekeeping_names_are_reserved():
+    with pytest.raises(ValueError, match="reserved"):
+        housekeeping.register_job("delivered", "x", lambda: 0)
+
+
+def test_automation_registers_its_webhook_sweep():
+    from samspill.automation import webhooks
+
+    jobs = {job.name: job for job in housekeeping.jobs()}
+    assert jobs["automation.webhooks"].run is webhooks.sweep_due

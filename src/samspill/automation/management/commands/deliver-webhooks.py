@@ -13,12 +13,7 @@ class Command(BaseCommand):
     help = "Send every pending or failed webhook delivery that is due (one sweep), then exit."
 
     def handle(self, *args, verbosity=1, **options):
-        total = 0
-        while True:
-            batch = webhooks.sweep()
-            total += batch
-            if batch < webhooks.SWEEP_BATCH:
-                break
+        total = webhooks.sweep_due()
         if verbosity:
             text = ngettext(
                 "Attempted %(count)d webhook delivery.",

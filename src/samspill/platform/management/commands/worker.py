@@ -15,7 +15,7 @@ from samspill.platform.tasks import RQ_JOB_CLASS, run_queued_tasks
 class Command(BaseCommand):
     help = (
         "Run background tasks (database backend: db_worker; rq: an RQ worker on the "
-        "'default' queue) and, every few seconds, deliver events whose task was lost and "
+        "TASK_QUEUE queue) and, every few seconds, deliver events whose task was lost and "
         "prune expired API idempotency keys."
     )
 
@@ -43,6 +43,8 @@ class Command(BaseCommand):
                     _("Delivered %(events)d event(s), pruned %(keys)d idempotency key(s).")
                     % {"events": result["delivered"], "keys": result["pruned"]}
                 )
+                for job in housekeeping.jobs():
+                    self.stdout.write(f"{job.label}: {result[job.name]}")
             return
 
         sweeper = housekeeping.Sweeper(sweep_interval)
@@ -54,11 +56,16 @@ class Command(BaseCommand):
             )
         try:
             if backend == "db":
-                call_command("db_worker", queue_name="default", reload=False, verbosity=verbosity)
+                call_command(
+                    "db_worker",
+                    queue_name=settings.TASK_QUEUE,
+                    reload=False,
+                    verbosity=verbosity,
+                )
             elif backend == "rq":
                 call_command(
                     "rqworker",
-                    "default",
+                    settings.TASK_QUEUE,
                     job_class=RQ_JOB_CLASS,
                     with_scheduler=True,
                     verbosity=verbosity,
