@@ -39,8 +39,14 @@ class PlatformConfig(AppConfig):
         )
         # Every app's events and handlers, so event types and subscribers are all known.
         events.autodiscover()
-        # Planner statistics once migrate is through (framework plumbing, not business).
+        # Planner statistics once migrate is through (framework plumbing, not business), and
+        # from the worker's housekeeping every DB_STATISTICS_SECONDS.
         post_migrate.connect(_refresh_statistics, sender=self)
+        from samspill.platform import dbstats, housekeeping
+
+        housekeeping.register_job(
+            "platform.statistics", _("planner statistics refreshed"), dbstats.refresh_if_due
+        )
 
 
 def _refresh_statistics(sender, using="default", **kwargs):

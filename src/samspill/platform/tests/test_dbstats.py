@@ -35,3 +35,10 @@ def test_the_sweep_refreshes_at_most_once_per_interval(settings, monkeypatch):
     assert dbstats.refresh_if_due() == 0
     settings.SAMSPILL = {**settings.SAMSPILL, "DB_STATISTICS_SECONDS": 0}
     assert dbstats.refresh_if_due() == 1
+
+
+def test_the_worker_refreshes_statistics_in_its_housekeeping():
+    from samspill.platform import housekeeping
+
+    jobs = {job.name: job for job in housekeeping.jobs()}
+    assert jobs["platform.statistics"].run is dbstats.refresh_if_due
