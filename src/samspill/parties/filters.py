@@ -50,7 +50,7 @@ class PartyFilterSet(django_filters.FilterSet):
         label=_("Status"),
         choices=ACTIVE_CHOICES,
         method="filter_active",
-        empty_label=_("Active and inactive"),
+        empty_label=_("All statuses"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
