@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from samspill.platform.filters import CHANNEL_LABELS
 
-EMPTY_VALUES = (None, "", [], {})
+EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
 
 
 @dataclass(frozen=True)

@@ -417,3 +417,10 @@ def test_the_workers_housekeeping_sends_what_is_due(allow_private, events, emit,
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED
     assert len(receiver.received) == 1
     assert "Webhook deliveries sent: 1" in out.getvalue()
+
+
+def test_automation_registers_its_webhook_sweep_with_the_workers_housekeeping():
+    from samspill.platform import housekeeping
+
+    jobs = {job.name: job for job in housekeeping.jobs()}
+    assert jobs["automation.webhooks"].run is webhooks.sweep_due

@@ -146,10 +146,3 @@ def test_a_failing_housekeeping_job_does_not_stop_the_others(monkeypatch, caplog
 def test_kernel_housekeeping_names_are_reserved():
     with pytest.raises(ValueError, match="reserved"):
         housekeeping.register_job("delivered", "x", lambda: 0)
-
-
-def test_automation_registers_its_webhook_sweep():
-    from samspill.automation import webhooks
-
-    jobs = {job.name: job for job in housekeeping.jobs()}
-    assert jobs["automation.webhooks"].run is webhooks.sweep_due
