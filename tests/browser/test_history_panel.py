@@ -65,3 +65,38 @@ def test_history_and_timeline_read_well_in_norwegian(
     assert overflow(page, "") <= 0, "the page scrolls sideways"
     assert overflow(page, "#history") <= 0, "the History panel is wider than the screen"
     assert overflow(page, "#timeline") <= 0, "the Timeline panel is wider than the screen"
+
+
+def test_show_older_events_loads_the_next_page_of_the_timeline(
+    page, make_user, sign_in, screenshot, party
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samspill.platform.models import EventSubject, OutboxEvent
+
+    start = timezone.now() - timedelta(days=2)
+    events = OutboxEvent.objects.bulk_create(
+        OutboxEvent(
+            type="parties.party.updated",
+            occurred_at=start + timedelta(minutes=i),
+            subjects={"party": [str(party.pk)]},
+            payload={"party_id": party.pk, "fields": ["notes"]},
+            status=OutboxEvent.Status.DELIVERED,
+        )
+        for i in range(60)
+    )
+    EventSubject.objects.bulk_create(
+        EventSubject(event=e, kind="party", object_id=str(party.pk), occurred_at=e.occurred_at)
+        for e in events
+    )
+    total = OutboxEvent.objects.filter(subject_rows__object_id=str(party.pk)).count()
+    sign_in(page, make_user("sales", language="nb"))
+    page.goto(party.get_absolute_url())
+    entries = page.locator("#timeline-entries li[data-event-type]")
+    expect(entries).to_have_count(50)
+    page.get_by_role("button", name="Vis eldre hendelser").click()
+    expect(entries).to_have_count(total)
+    expect(page.get_by_role("button", name="Vis eldre hendelser")).to_have_count(0)
+    screenshot(page, "older-events")
