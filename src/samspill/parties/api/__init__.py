@@ -212,8 +212,15 @@ def party_timeline(
                 ]
             }
         )
+    # The same timeline as the party page: with the events of the parties merged into it.
+    merged = list(party.merged_parties.values_list("pk", flat=True))
     entries = timeline(
-        "party", party.pk, limit=limit, domains=[domain] if domain else None, before=before
+        "party",
+        party.pk,
+        limit=limit,
+        domains=[domain] if domain else None,
+        before=before,
+        also=merged,
     )
     return [
         {

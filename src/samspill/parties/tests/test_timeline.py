@@ -131,7 +131,7 @@ def test_bad_cursor_is_a_clear_error_in_the_api_and_the_newest_page_in_the_ui(ap
     assert page.content.decode().count("data-event-type=") == 2
 
 
-def test_domain_filter_and_merged_parties(ui, make_user):
+def test_domain_filter_and_merged_parties(ui, make_user, api):
     boss = make_user("admin")
     survivor = OrganizationFactory(name="Nordlys AS")
     duplicate = OrganizationFactory(name="Nordlys A/S")
@@ -145,6 +145,8 @@ def test_domain_filter_and_merged_parties(ui, make_user):
     assert "parties.party" not in only.content.decode()
     everything = ui.get(reverse("parties:timeline", args=[survivor.pk]))
     assert everything.content.decode().count("data-event-type=") == 6
+    in_api = api(boss).get(f"/api/v1/parties/{survivor.pk}/timeline").json()
+    assert len(in_api) == 6  # the same timeline as the page, merged contacts included
 
 
 def test_domain_badges_and_filter_options_are_translated(login, make_user):
