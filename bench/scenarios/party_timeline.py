@@ -3,8 +3,8 @@ queries of the party page, the timeline fragment (filtered by domain) and the ti
 
 One organisation gets 10,000 events (changes, consents, automation runs, in that order of
 frequency) and 2,000 other parties share 40,000 more, bulk-inserted with their subject rows
-as the outbox writes them, then ANALYZE. Requested in-process with Django's test Client as a sales user.
-The query count must not grow with the number of events.
+as the outbox writes them, then ANALYZE. Requested in-process with Django's test Client as
+a sales user. The query count must not grow with the number of events.
 """
 
 from __future__ import annotations
