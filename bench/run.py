@@ -78,6 +78,7 @@ def discover(names: list[str]) -> list[ModuleType]:
         spec = importlib.util.spec_from_file_location(f"bench_scenarios.{path.stem}", path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses and pickling look the module up there
         spec.loader.exec_module(module)
         if not callable(getattr(module, "run", None)) or not module.__doc__:
             raise SystemExit(f"{path}: a scenario needs a docstring and run(ctx) -> list[dict]")

@@ -419,7 +419,7 @@ def test_the_workers_housekeeping_sends_what_is_due(allow_private, events, emit,
     assert "Webhook deliveries sent: 1" in out.getvalue()
 
 
-def test_automation_registers_its_webhook_sweep_with_the_worker():
+def test_automation_registers_its_webhook_sweep_with_the_workers_housekeeping():
     from samspill.platform import housekeeping
 
     jobs = {job.name: job for job in housekeeping.jobs()}

@@ -36,7 +36,7 @@ from samspill.parties.models import Party
 from samspill.platform.errors import NotFound, ValidationFailed
 from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
-from samspill.platform.timeline import timeline, timeline_domains
+from samspill.platform.timeline import parse_cursor, timeline, timeline_domains
 
 router = Router(tags=["parties"])
 
@@ -188,9 +188,21 @@ def party_timeline(
     party_id: int,
     domain: str | None = None,
     limit: int = Query(50, ge=1, le=200),
+    before: str | None = Query(
+        None,
+        description="The `cursor` of the last entry of the previous page: the entries older "
+        "than it (keyset pagination, stable while new events arrive).",
+    ),
 ):
     require(request.user, VIEW)
     party = _party(request, party_id)
+    if before:
+        try:
+            parse_cursor(before)
+        except ValueError:
+            raise ValidationFailed(
+                errors={"before": [_("Not a timeline cursor. Use the cursor of an entry.")]}
+            ) from None
     if domain and domain not in timeline_domains():
         raise ValidationFailed(
             errors={
@@ -200,10 +212,20 @@ def party_timeline(
                 ]
             }
         )
-    entries = timeline("party", party.pk, limit=limit, domains=[domain] if domain else None)
+    # The same timeline as the party page: with the events of the parties merged into it.
+    merged = list(party.merged_parties.values_list("pk", flat=True))
+    entries = timeline(
+        "party",
+        party.pk,
+        limit=limit,
+        domains=[domain] if domain else None,
+        before=before,
+        also=merged,
+    )
     return [
         {
             "id": str(entry.event.pk),
+            "cursor": entry.cursor,
             "type": entry.event.type,
             "domain": entry.domain,
             "occurred_at": entry.event.occurred_at,

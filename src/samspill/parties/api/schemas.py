@@ -239,6 +239,7 @@ class PartyFilters(Schema):
 
 class TimelineOut(Schema):
     id: str
+    cursor: str = Field(description="Pass as `before` to get the entries older than this one.")
     type: str
     domain: str
     occurred_at: datetime

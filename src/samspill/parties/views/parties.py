@@ -38,7 +38,7 @@ from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
 from samspill.platform.permissions import allowed
 from samspill.platform.registry import key_figures
-from samspill.platform.timeline import timeline, timeline_domains
+from samspill.platform.timeline import timeline, timeline_domain_choices, timeline_domains
 from samspill.platform.views import ListPage, PermissionRequiredMixin
 
 
@@ -196,17 +196,12 @@ class PartyEditView(PermissionRequiredMixin, View):
         return redirect(party.get_absolute_url())
 
 
-def _timeline(party: Party, domains=None):
-    entries = list(timeline("party", party.pk, limit=TIMELINE_LIMIT, domains=domains))
-    for tombstone in party.merged_parties.all():
-        entries += timeline("party", tombstone.pk, limit=TIMELINE_LIMIT, domains=domains)
-    entries.sort(key=lambda e: e.event.occurred_at, reverse=True)
-    seen, unique = set(), []
-    for entry in entries:
-        if entry.event.pk not in seen:
-            seen.add(entry.event.pk)
-            unique.append(entry)
-    return unique[:TIMELINE_LIMIT]
+def _timeline(party: Party, domains=None, before: str | None = None):
+    """The party's timeline page, with the events of the parties merged into it."""
+    merged = list(party.merged_parties.values_list("pk", flat=True))
+    return timeline(
+        "party", party.pk, limit=TIMELINE_LIMIT, domains=domains, before=before, also=merged
+    )
 
 
 def _permissions(user) -> dict[str, bool]:
@@ -264,11 +259,13 @@ class PartyDetailView(PermissionRequiredMixin, View):
             return redirect(survivor.get_absolute_url())
         party = queries.party_detail(request.user, pk)
         context = _panel_context(request, party)
+        timeline_entries = _timeline(party)
         context.update(
             title=party.display_name,
             key_figures=key_figures(request.user, party),
-            timeline_entries=_timeline(party),
-            timeline_domains=timeline_domains(),
+            timeline_entries=timeline_entries,
+            timeline_more=len(timeline_entries) == TIMELINE_LIMIT,
+            timeline_domains=timeline_domain_choices(),
             history=audit.history(party)[:100],
         )
         return render(request, "parties/party_detail.html", context)
@@ -283,5 +280,12 @@ class TimelineView(PermissionRequiredMixin, View):
         party = _party_or_404(request, pk)
         domain = request.GET.get("domain", "")
         domains = [domain] if domain in timeline_domains() else None
-        entries = _timeline(party, domains)
-        return render(request, "parties/_timeline.html", {"entries": entries, "party": party})
+        before = request.GET.get("before") or None
+        try:
+            entries = _timeline(party, domains, before)
+        except ValueError:  # a cursor that is not one: start from the newest
+            before, entries = None, _timeline(party, domains)
+        context = {"entries": entries, "party": party, "domain": domain if domains else ""}
+        context["more"] = len(entries) == TIMELINE_LIMIT
+        context["older"] = bool(before)
+        return render(request, "parties/_timeline.html", context)
