@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samspill.users",
     "samspill.organization",
     "samspill.parties",
+    "samspill.catalog",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from samspill.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.ProductListView.as_view(), name="product_list"),
+    path("new/", views.ProductCreateView.as_view(), name="product_create"),
+    path("validate/", views.ValidateView.as_view(), name="validate"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.csv", views.ImportTemplateView.as_view(), name="import_template"),
+    path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("<int:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
+    path("<int:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
+    path(
+        "<int:pk>/archive/",
+        views.ProductStateView.as_view(action="archive"),
+        name="product_archive",
+    ),
+    path(
+        "<int:pk>/restore/",
+        views.ProductStateView.as_view(action="restore"),
+        name="product_restore",
+    ),
+    path("<int:pk>/delete/", views.ProductDeleteView.as_view(), name="product_delete"),
+    path("price-lists/", views.PriceListListView.as_view(), name="pricelist_list"),
+    path("price-lists/new/", views.PriceListCreateView.as_view(), name="pricelist_create"),
+    path("price-lists/<int:pk>/", views.PriceListDetailView.as_view(), name="pricelist_detail"),
+    path("price-lists/<int:pk>/edit/", views.PriceListEditView.as_view(), name="pricelist_edit"),
+    path("price-lists/<int:pk>/items/", views.PriceListItemsView.as_view(), name="pricelist_items"),
+    path(
+        "price-lists/<int:pk>/delete/",
+        views.PriceListDeleteView.as_view(),
+        name="pricelist_delete",
+    ),
+]
