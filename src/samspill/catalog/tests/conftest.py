@@ -25,17 +25,17 @@ def emitted(db):
 
 @pytest.fixture
 def sales(make_user):
-    return make_user("sales")
+    return make_user("sales", language="en")
 
 
 @pytest.fixture
 def finance(make_user):
-    return make_user("finance")
+    return make_user("finance", language="en")
 
 
 @pytest.fixture
 def management(make_user):
-    return make_user("management")
+    return make_user("management", language="en")
 
 
 @pytest.fixture
