@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from samspill.catalog.models import MAX_PRICE, Category, Product, Unit
 from samspill.platform import audit
+from samspill.platform.context import current_channel
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.permissions import require
 
@@ -132,3 +134,29 @@ def resolve_category(
 
 def product_snapshot(product: Product) -> dict[str, Any]:
     return audit.snapshot(product, exclude=("created_at", "updated_at"))
+
+
+def bulk_audit(entries: list[tuple[str, Any, dict[str, Any]]], actor) -> None:
+    """The audit entries audit.record() would write, in one insert."""
+    from samspill.platform.models import AuditEntry
+
+    if not entries:
+        return
+    real_actor = actor if actor is not None and actor.is_authenticated else None
+    channel = current_channel()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=real_actor,
+                actor_repr=(real_actor.get_username() if real_actor else "system")[:150],
+                channel=channel,
+                action=action,
+                content_type=ContentType.objects.get_for_model(instance),
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:200],
+                changes=changes,
+            )
+            for action, instance, changes in entries
+        ],
+        batch_size=1000,
+    )

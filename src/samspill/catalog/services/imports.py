@@ -19,7 +19,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +33,7 @@ from samspill.catalog.services.common import (
     PRICE_PRODUCT,
     Errors,
     add_error,
+    bulk_audit,
     check,
     messages_of,
     parse_decimal,
@@ -41,7 +41,6 @@ from samspill.catalog.services.common import (
 )
 from samspill.catalog.services.products import PRODUCT_FIELDS
 from samspill.platform import audit
-from samspill.platform.context import current_channel
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
 from samspill.platform.permissions import allowed
@@ -181,33 +180,6 @@ def _choice(value: str, choices, column: str, errors: Errors) -> str | None:
             % {"value": value, "choices": ", ".join(k for k, _label in choices)},
         )
     return found
-
-
-def _bulk_audit(entries: list[tuple[str, Product, dict[str, Any]]], actor) -> None:
-    """The audit entries audit.record() would write, in one insert."""
-    from samspill.platform.models import AuditEntry
-
-    if not entries:
-        return
-    real_actor = actor if actor is not None and actor.is_authenticated else None
-    content_type = ContentType.objects.get_for_model(Product)
-    channel = current_channel()
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=real_actor,
-                actor_repr=(real_actor.get_username() if real_actor else "system")[:150],
-                channel=channel,
-                action=action,
-                content_type=content_type,
-                object_id=str(product.pk),
-                object_repr=str(product)[:200],
-                changes=changes,
-            )
-            for action, product, changes in entries
-        ],
-        batch_size=1000,
-    )
 
 
 def import_products(*, actor, content: str | bytes, all_or_nothing: bool = False) -> ImportResult:
@@ -383,7 +355,7 @@ def import_products(*, actor, content: str | bytes, all_or_nothing: bool = False
             entries.append(("create", product, audit.diff({}, product_snapshot(product))))
         for product, before in changed_rows:
             entries.append(("update", product, audit.diff(before, product_snapshot(product))))
-        _bulk_audit(entries, actor)
+        bulk_audit(entries, actor)
         for product in new:
             publish(
                 events.ProductCreated(

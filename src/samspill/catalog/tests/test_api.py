@@ -98,7 +98,9 @@ def test_create_get_update_archive_restore(client):
 )
 def test_create_bad_input_is_problem_json_and_writes_nothing(client, data, field):
     before = rows()
-    response = post(client, f"{BASE}/products", {"sku": "X-1", "unit": "pcs", "name_nb": "x", **data})
+    response = post(
+        client, f"{BASE}/products", {"sku": "X-1", "unit": "pcs", "name_nb": "x", **data}
+    )
     assert response.status_code == 422, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     assert field in response.json()["errors"]
@@ -237,7 +239,11 @@ def test_import_through_the_api(client):
     body = response.json()
     assert (body["created"], body["written"]) == (1, True)
     assert body["errors"] == [
-        {"row": 3, "column": "name_nb", "message": "Give the product a name in Norwegian or English."}
+        {
+            "row": 3,
+            "column": "name_nb",
+            "message": "Give the product a name in Norwegian or English.",
+        }
     ]
 
 
@@ -246,7 +252,9 @@ def test_units_and_categories(client):
     assert {"pcs", "h", "kg", "g", "l", "m"} <= {u["code"] for u in units}
     response = post(client, f"{BASE}/categories", {"name": "Kontor"})
     assert response.status_code == 201
-    response = post(client, f"{BASE}/categories", {"name": "Papir", "parent_id": response.json()["id"]})
+    response = post(
+        client, f"{BASE}/categories", {"name": "Papir", "parent_id": response.json()["id"]}
+    )
     assert response.json()["path"] == "Kontor / Papir"
     response = post(client, f"{BASE}/categories", {"name": "kontor"})
     assert response.status_code == 422

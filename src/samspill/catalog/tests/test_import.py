@@ -139,7 +139,9 @@ def test_norwegian_headers(management):
     assert Product.objects.get(sku="X-1").sales_price == Decimal("39.90")
 
 
-def test_import_query_count_does_not_grow_per_row_for_reads(management, django_assert_max_num_queries):
+def test_import_query_count_does_not_grow_per_row_for_reads(
+    management, django_assert_max_num_queries
+):
     lines = "".join(f"P-{i};Vare {i};pcs;{i}\n" for i in range(200))
     content = "sku;name_nb;unit;sales_price\n" + lines
     # reads and writes in bulk; two queries per created product are the outbox and its subjects

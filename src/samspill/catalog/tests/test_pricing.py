@@ -161,9 +161,7 @@ breaks_strategy = st.dictionaries(
     st.decimals(min_value=Decimal("0"), max_value=Decimal("100000"), places=2),
     max_size=6,
 )
-quantity_strategy = st.decimals(
-    min_value=Decimal("0.001"), max_value=Decimal("5000"), places=3
-)
+quantity_strategy = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("5000"), places=3)
 
 
 def reference_price(base: Decimal, breaks: dict[Decimal, Decimal], quantity: Decimal):

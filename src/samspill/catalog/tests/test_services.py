@@ -248,9 +248,7 @@ def test_create_price_list(finance, emitted):
 def test_price_list_bad_input(finance, data, field):
     from datetime import date
 
-    data = {
-        k: date.fromisoformat(v) if k.startswith("valid") else v for k, v in data.items()
-    }
+    data = {k: date.fromisoformat(v) if k.startswith("valid") else v for k, v in data.items()}
     before = rows()
     with pytest.raises(ValidationFailed) as exc:
         services.create_price_list(actor=finance, **{"name": "Liste", **data})

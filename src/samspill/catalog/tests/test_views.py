@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from samspill.catalog.models import PriceList, PriceListItem, Product
 from samspill.catalog.tests.factories import (
-    PriceListFactory,
     PriceListItemFactory,
     ProductFactory,
     valid_ean,
@@ -18,7 +17,9 @@ from samspill.catalog.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_product_list_fixed_queries_filters_and_export(login, management, django_assert_max_num_queries):
+def test_product_list_fixed_queries_filters_and_export(
+    login, management, django_assert_max_num_queries
+):
     client = login(management)
     ProductFactory.create_batch(60)
     ProductFactory(sku="MAT-1", name_nb="Knekkebrød", name_en="", vat_category="food")
@@ -233,7 +234,12 @@ def test_price_list_pages_and_htmx_breaks(login, finance):
     assert "Forhandler" in response.content.decode()
     response = client.post(
         reverse("catalog:pricelist_edit", args=[price_list.pk]),
-        {"name": "Forhandler", "currency": "NOK", "valid_from": "2026-05-01", "valid_to": "2026-04-01"},
+        {
+            "name": "Forhandler",
+            "currency": "NOK",
+            "valid_from": "2026-05-01",
+            "valid_to": "2026-04-01",
+        },
     )
     assert "The end date is before the start date." in response.content.decode()
 
