@@ -1333,7 +1333,8 @@ def _categories(paths: set[str], actor) -> dict[str, Category]:
     existing: dict[str, Category] = {}
     rows = {c.pk: c for c in Category.objects.all()}
     for category in rows.values():
-        names, node = [], category
+        names: list[str] = []
+        node: Category | None = category
         while node is not None:
             names.append(node.name)
             node = rows.get(node.parent_id) if node.parent_id else None

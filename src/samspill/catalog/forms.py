@@ -3,6 +3,8 @@ services, whose DomainErrors the views put back on these forms."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,10 @@ class BootstrapMixin:
 
 def _category_choices():
     return [("", "—")] + [(str(c.pk), c.path) for c in queries.categories()]
+
+
+def _unit_label(unit) -> str:
+    return f"{unit.name} ({unit.code})"
 
 
 class ProductForm(BootstrapMixin, forms.Form):
@@ -82,8 +88,9 @@ class ProductForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, may_price: bool = True, product: Product | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product = product
-        self.fields["category"].choices = _category_choices()
-        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        cast(forms.ChoiceField, self.fields["category"]).choices = _category_choices()
+        unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit_field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
         if not may_price:
             for name in ("sales_price", "cost_price"):
                 self.fields[name].disabled = True
@@ -142,7 +149,10 @@ class CategoryForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", _("(top level)")), *_category_choices()[1:]]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", _("(top level)")),
+            *_category_choices()[1:],
+        ]
 
 
 class PriceListForm(BootstrapMixin, forms.Form):

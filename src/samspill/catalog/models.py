@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -175,12 +176,12 @@ class Category(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "parent",
-                models.functions.Lower("name"),
+                Lower("name"),
                 name="catalog_category_unique_name",
                 violation_error_message=_("A category with this name exists at this level."),
             ),
             models.UniqueConstraint(
-                models.functions.Lower("name"),
+                Lower("name"),
                 condition=Q(parent__isnull=True),
                 name="catalog_category_unique_top_name",
                 violation_error_message=_("A category with this name exists at this level."),
@@ -192,7 +193,9 @@ class Category(models.Model):
 
     @property
     def path(self) -> str:
-        names, node, seen = [], self, set()
+        names: list[str] = []
+        node: Category | None = self
+        seen: set[int | None] = set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
             names.append(node.name)

@@ -234,8 +234,8 @@ def prices_for(
             min_quantity__lte=top,
         ).order_by("product_id", F("min_quantity").desc())
         by_product: dict[int, list[PriceListItem]] = {}
-        for item in items:
-            by_product.setdefault(item.product_id, []).append(item)
+        for row in items:
+            by_product.setdefault(row.product_id, []).append(row)
         for index, ((product, _q), quantity) in enumerate(zip(lines, quantities, strict=True)):
             candidates = [i for i in by_product.get(product.pk, []) if i.min_quantity <= quantity]
             if candidates:
@@ -247,7 +247,7 @@ def prices_for(
     names = {pl.pk: pl.name for pl in lists}
     result = []
     for index, ((product, _q), quantity) in enumerate(zip(lines, quantities, strict=True)):
-        item = best.get((index, product.pk))
+        item: PriceListItem | None = best.get((index, product.pk))
         if item is not None:
             result.append(
                 Price(

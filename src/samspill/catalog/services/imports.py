@@ -135,7 +135,7 @@ def _read(content: str | bytes) -> tuple[list[str], list[tuple[int, dict[str, st
         problems.append(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
     if problems:
         raise ValidationFailed(problems[0], errors={"file": problems})
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
@@ -158,9 +158,10 @@ def _read(content: str | bytes) -> tuple[list[str], list[tuple[int, dict[str, st
 
 def _category_paths() -> dict[str, Category]:
     categories = {c.pk: c for c in Category.objects.all()}
-    result = {}
+    result: dict[str, Category] = {}
     for category in categories.values():
-        names, node = [], category
+        names: list[str] = []
+        node: Category | None = category
         while node is not None:
             names.append(node.name)
             node = categories.get(node.parent_id) if node.parent_id else None

@@ -183,15 +183,15 @@ def set_price_list_items(
     query = Product.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])
     if skus:
         query = query | Product.objects.filter(sku__in=skus)
-    for product in query.only("pk", "sku"):
-        found[("pk", product.pk)] = product
-        found[("sku", product.sku)] = product
+    for match in query.only("pk", "sku"):
+        found[("pk", match.pk)] = match
+        found[("sku", match.sku)] = match
     wanted: list[PriceListItem] = []
     seen: set[tuple[int, Decimal]] = set()
     for index, (row, key) in enumerate(zip(rows, keys, strict=True)):
         prefix = f"items.{index}."
         item_errors: Errors = {}
-        product = found.get(key)
+        product: Product | None = found.get(key)
         if product is None:
             add_error(item_errors, "product", _("There is no such product."))
         raw_quantity = row.get("min_quantity")

@@ -234,7 +234,7 @@ def test_import_through_the_api(client):
 
     content = "sku;name_nb;unit;sales_price\nA-1;Vare A;pcs;10,50\nB-1;;pcs;5\n"
     upload = SimpleUploadedFile("p.csv", content.encode(), content_type="text/csv")
-    response = client.post(f"{BASE}/products/import", {"file": upload})
+    response = client.post(f"{BASE}/products/import", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["created"], body["written"]) == (1, True)
