@@ -173,7 +173,11 @@ def create_product(
 
 
 def _lock(product: Product) -> Product:
-    return Product.objects.select_for_update().select_related("unit", "category").get(pk=product.pk)
+    return (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("unit", "category")
+        .get(pk=product.pk)
+    )
 
 
 @transaction.atomic
