@@ -15,8 +15,13 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from samspill.catalog import events, models, search  # noqa: F401
+        from samspill.catalog.units import seed_after_migrate
         from samspill.platform import permissions, registry
+
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="catalog.units")
 
         permissions.register_model(models.Product, "price")
         for model in (models.Unit, models.Category, models.PriceList, models.PriceListItem):

@@ -348,3 +348,24 @@ def test_delete_price_list_only_when_inactive(finance):
     services.update_price_list(actor=finance, price_list=price_list, is_active=False)
     services.delete_price_list(actor=finance, price_list=price_list)
     assert not PriceList.objects.exists()
+
+
+# --- Units -----------------------------------------------------------------------------------
+
+
+def test_units_come_back_after_a_flush():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Unit.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert {"pcs", "h", "kg", "g", "l", "m"} <= set(Unit.objects.values_list("code", flat=True))
+
+
+def test_unit_conversion_within_a_dimension():
+    from django.core.exceptions import ValidationError
+
+    kg, g, hour = (Unit.objects.get(code=c) for c in ("kg", "g", "h"))
+    assert g.convert(Decimal("1500"), kg) == Decimal("1.5")
+    assert kg.convert(Decimal("2"), g) == Decimal("2000")
+    with pytest.raises(ValidationError):
+        kg.convert(Decimal("1"), hour)
