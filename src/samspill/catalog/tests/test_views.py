@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from samspill.catalog.models import PriceList, PriceListItem, Product
 from samspill.catalog.tests.factories import (
+    CategoryFactory,
     PriceListItemFactory,
     ProductFactory,
     valid_ean,
@@ -21,7 +22,10 @@ def test_product_list_fixed_queries_filters_and_export(
     login, management, django_assert_max_num_queries
 ):
     client = login(management)
-    ProductFactory.create_batch(60)
+    top = CategoryFactory(name="Kontor")
+    sub = CategoryFactory(name="Papir", parent=CategoryFactory(name="Rekvisita", parent=top))
+    ProductFactory.create_batch(30, category=sub)
+    ProductFactory.create_batch(30)
     ProductFactory(sku="MAT-1", name_nb="Knekkebrød", name_en="", vat_category="food")
     url = reverse("catalog:product_list")
     client.get(url)  # warm caches (content types, sessions)
@@ -30,6 +34,9 @@ def test_product_list_fixed_queries_filters_and_export(
     assert response.status_code == 200
     with django_assert_max_num_queries(12):
         client.get(url + "?per_page=100")
+    response = client.get(url + f"?category={top.pk}&per_page=100")
+    assert response.content.decode().count("SKU-") == 30
+    assert "Kontor / Rekvisita / Papir" in response.content.decode()
     response = client.get(url + "?vat_category=food")
     assert "Knekkebrød" in response.content.decode()
     assert "SKU-" not in response.content.decode()
