@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -108,6 +108,15 @@ def _validate(product: Product, errors: Errors) -> None:
             add_error(errors, "barcode", _("Another product has this barcode."))
 
 
+def _save(product: Product) -> None:
+    """Save; a SKU or barcode taken by a concurrent request in the meantime is a conflict."""
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError as exc:
+        raise Conflict(_("Another product has this SKU or barcode."), code="product_taken") from exc
+
+
 def _created(product: Product, actor) -> None:
     audit.record("create", product, actor=actor, changes=audit.diff({}, product_snapshot(product)))
     publish(
@@ -167,7 +176,7 @@ def create_product(
     priced = product.sales_price or product.cost_price
     if actor is not None and priced and not allowed(actor, PRICE_PRODUCT):
         raise _price_denied()
-    product.save()
+    _save(product)
     _created(product, actor)
     return product
 
@@ -202,7 +211,7 @@ def update_product(*, actor, product: Product, **changes) -> Product:
             raise _price_denied()
         if set(changed) - set(PRICE_FIELDS):
             check(actor, CHANGE_PRODUCT)
-    product.save()
+    _save(product)
     audit.record("update", product, actor=actor, changes=changed)
     publish(
         events.ProductUpdated(product_id=product.pk, sku=product.sku, fields=sorted(changed)),

@@ -369,3 +369,16 @@ def test_unit_conversion_within_a_dimension():
     assert kg.convert(Decimal("2"), g) == Decimal("2000")
     with pytest.raises(ValidationError):
         kg.convert(Decimal("1"), hour)
+
+
+def test_a_sku_taken_by_a_concurrent_request_is_a_conflict(management, monkeypatch):
+    """The uniqueness check ran before another request saved the same SKU."""
+    from samspill.catalog.services import products as product_services
+
+    monkeypatch.setattr(product_services, "_validate", lambda product, errors: None)
+    ProductFactory(sku="RACE-1")
+    before = rows()
+    with pytest.raises(Conflict) as exc:
+        services.create_product(actor=management, sku="RACE-1", name_nb="x", unit="pcs")
+    assert exc.value.code == "product_taken"
+    assert rows() == before
