@@ -286,6 +286,7 @@ class Product(models.Model):
             models.Index(fields=["name_nb"], name="catalog_product_name_nb"),
             models.Index(fields=["name_en"], name="catalog_product_name_en"),
             models.Index(fields=["is_active", "sku"], name="catalog_product_active_sku"),
+            models.Index(fields=["sales_price"], name="catalog_product_sales_price"),
         ]
 
     def __str__(self) -> str:
