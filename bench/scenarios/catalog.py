@@ -8,7 +8,7 @@ every product (~150,000 prices). Measured:
 - price_for in EUR without a price list (searches the valid EUR lists): lookups per second;
 - prices_for() of a 10-line order in one query: orders per second;
 - GET /api/v1/catalog/price (HTTP, token auth): p50/p95;
-- GET /catalog/ (first page, sorted by price, searched, filtered) and GET
+- GET /catalog/products/ (first page, sorted by price, searched, filtered) and GET
   /api/v1/catalog/products: server time p50/p95 and query count.
 """
 
@@ -24,11 +24,11 @@ LOOKUPS = 3_000
 ORDERS = 500
 REQUESTS = 30
 PAGES = {
-    "list page": "/catalog/",
-    "list page, sorted by price desc": "/catalog/?sort=-sales_price",
-    "list page, search 'artikkel 4711'": "/catalog/?q=artikkel+4711",
-    "list page, food only": "/catalog/?vat_category=food",
-    "list page, htmx fragment page 2": "/catalog/?page=2",
+    "list page": "/catalog/products/",
+    "list page, sorted by price desc": "/catalog/products/?sort=-sales_price",
+    "list page, search 'artikkel 4711'": "/catalog/products/?q=artikkel+4711",
+    "list page, food only": "/catalog/products/?vat_category=food",
+    "list page, htmx fragment page 2": "/catalog/products/?page=2",
     "API list": "/api/v1/catalog/products?page=1",
 }
 

@@ -1,28 +1,32 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from samspill.catalog import views
 
 app_name = "catalog"
 urlpatterns = [
-    path("", views.ProductListView.as_view(), name="product_list"),
-    path("new/", views.ProductCreateView.as_view(), name="product_create"),
-    path("validate/", views.ValidateView.as_view(), name="validate"),
-    path("import/", views.ImportView.as_view(), name="import"),
-    path("import/template.csv", views.ImportTemplateView.as_view(), name="import_template"),
-    path("categories/", views.CategoryListView.as_view(), name="categories"),
-    path("<int:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
-    path("<int:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
+    path("", RedirectView.as_view(pattern_name="catalog:product_list"), name="index"),
+    path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("products/new/", views.ProductCreateView.as_view(), name="product_create"),
+    path("products/validate/", views.ValidateView.as_view(), name="validate"),
+    path("products/import/", views.ImportView.as_view(), name="import"),
     path(
-        "<int:pk>/archive/",
+        "products/import/template.csv", views.ImportTemplateView.as_view(), name="import_template"
+    ),
+    path("products/categories/", views.CategoryListView.as_view(), name="categories"),
+    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
+    path("products/<int:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
+    path(
+        "products/<int:pk>/archive/",
         views.ProductStateView.as_view(action="archive"),
         name="product_archive",
     ),
     path(
-        "<int:pk>/restore/",
+        "products/<int:pk>/restore/",
         views.ProductStateView.as_view(action="restore"),
         name="product_restore",
     ),
-    path("<int:pk>/delete/", views.ProductDeleteView.as_view(), name="product_delete"),
+    path("products/<int:pk>/delete/", views.ProductDeleteView.as_view(), name="product_delete"),
     path("price-lists/", views.PriceListListView.as_view(), name="pricelist_list"),
     path("price-lists/new/", views.PriceListCreateView.as_view(), name="pricelist_create"),
     path("price-lists/<int:pk>/", views.PriceListDetailView.as_view(), name="pricelist_detail"),

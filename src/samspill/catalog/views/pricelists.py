@@ -206,8 +206,9 @@ class PriceListItemsView(PermissionRequiredMixin, View):
             request,
             price_list,
             row_errors=row_errors,
+            general_errors=row_errors.get("__all__", []),
             error_item=int(item_id) if item_id.isdigit() else None,
-            posted=request.POST,
+            posted=request.POST if row_errors else {},
         )
         # 200 even with errors: htmx swaps only successful responses.
         return render(request, "catalog/_pricelist_items.html", context)
