@@ -48,7 +48,8 @@ def demo_logins() -> tuple[list[str], str]:
 class Command(BaseCommand):
     help = (
         "Load the demo company (Nordlys Handel AS): organisation, one user per role, "
-        "customers, suppliers and contacts. Safe to run again: it adds only what is missing."
+        "customers, suppliers, contacts and the product catalogue. Safe to run again: it adds "
+        "only what is missing."
     )
 
     def add_arguments(self, parser):
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         console.print(f"Password for all of them: {password}")
 
     def steps(self) -> list[Step]:
+        from samspill.catalog import demo as catalog_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.users import demo as users_demo
@@ -112,6 +114,9 @@ class Command(BaseCommand):
             Step("Company, departments and teams", organization_demo.load),
             Step(
                 "Customers, suppliers and contacts", lambda: parties_demo.load(actor=self.actor())
+            ),
+            Step(
+                "Product catalogue and price lists", lambda: catalog_demo.load(actor=self.actor())
             ),
         ]
 
