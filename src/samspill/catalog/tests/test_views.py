@@ -159,6 +159,8 @@ def test_detail_archive_restore_delete(login, management):
     assert item.price_list.name in response.content.decode()
     client.post(reverse("catalog:product_archive", args=[product.pk]))
     assert not Product.objects.get(pk=product.pk).is_active
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert f"Product {product.sku} was archived" in html  # the product's timeline
     response = client.post(reverse("catalog:product_archive", args=[product.pk]), follow=True)
     assert "already archived" in response.content.decode()
     client.post(reverse("catalog:product_restore", args=[product.pk]))
