@@ -311,3 +311,12 @@ def test_nb_translation(login, make_user):
     assert "Ingen produkter ennå" in response.content.decode()
     ProductFactory(name_nb="Telt", name_en="Tent")
     assert "Telt" in client.get(reverse("catalog:product_list")).content.decode()
+
+
+def test_the_import_template_imports_cleanly(login, management):
+    client = login(management)
+    template = client.get(reverse("catalog:import_template")).content
+    upload = SimpleUploadedFile("template.csv", template, content_type="text/csv")
+    response = client.post(reverse("catalog:import"), {"file": upload})
+    assert "2 created, 0 updated, 0 unchanged." in response.content.decode()
+    assert Product.objects.get(sku="INST-T").product_type == "service"
