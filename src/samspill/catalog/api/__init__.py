@@ -21,6 +21,7 @@ from samspill.catalog.api.schemas import (
     PriceListOut,
     PriceListPatch,
     PriceOut,
+    PricesIn,
     ProductFilters,
     ProductIn,
     ProductOut,
@@ -309,3 +310,35 @@ def price(
             ) from exc
     result = queries.price_for(item, quantity, price_list=chosen, on=date, currency=currency)
     return {**result.__dict__, "amount": result.amount}
+
+
+@router.post("/prices", response=list[PriceOut], summary="Price several lines at once")
+def prices(request, payload: PricesIn):
+    """The price of every (product, quantity) line of a quote or an order, by the rules of
+    GET /price, in one lookup. Unknown products are reported as `lines.<index>.product_id`."""
+    require(request.user, VIEW)
+    ids = [line.product_id for line in payload.lines]
+    products = {p.pk: p for p in queries.product_list(request.user).filter(pk__in=ids)}
+    missing = {
+        f"lines.{i}.product_id": [_("There is no product with this id.")]
+        for i, pk in enumerate(ids)
+        if pk not in products
+    }
+    if missing:
+        raise ValidationFailed(errors=missing)
+    chosen = None
+    if payload.price_list is not None:
+        require(request.user, VIEW_PRICES)
+        try:
+            chosen = queries.get_price_list(request.user, payload.price_list)
+        except NotFound as exc:
+            raise ValidationFailed(
+                errors={"price_list": [_("There is no price list with this id.")]}
+            ) from exc
+    results = queries.prices_for(
+        [(products[line.product_id], line.quantity) for line in payload.lines],
+        price_list=chosen,
+        on=payload.date,
+        currency=payload.currency,
+    )
+    return [{**r.__dict__, "amount": r.amount} for r in results]

@@ -1,5 +1,6 @@
 """Request and response schemas of /api/v1/catalog."""
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -167,6 +168,18 @@ class PriceOut(Schema):
     price_list_name: str
     min_quantity: Decimal | None
     vat_category: str
+
+
+class PriceLineIn(Schema):
+    product_id: int
+    quantity: Decimal = Decimal("1")
+
+
+class PricesIn(Schema):
+    lines: list[PriceLineIn] = Field(..., max_length=500)
+    price_list: int | None = None
+    date: dt.date | None = None
+    currency: str | None = Field(None, max_length=3)
 
 
 class ImportRowOut(Schema):

@@ -264,3 +264,26 @@ def test_delete_product(client):
     product = ProductFactory()
     assert client.delete(f"{BASE}/products/{product.pk}").status_code == 204
     assert not Product.objects.exists()
+
+
+def test_prices_for_several_lines(client, django_assert_max_num_queries):
+    price_list = PriceListFactory()
+    a = ProductFactory(sales_price=Decimal("100.00"))
+    b = ProductFactory(sales_price=Decimal("10.00"))
+    PriceListItemFactory(
+        price_list=price_list, product=a, min_quantity=Decimal("5"), unit_price=Decimal("80.00")
+    )
+    body = {
+        "lines": [{"product_id": a.pk, "quantity": "6"}, {"product_id": b.pk, "quantity": "2.5"}],
+        "price_list": price_list.pk,
+    }
+    with django_assert_max_num_queries(10):
+        response = post(client, f"{BASE}/prices", body)
+    assert response.status_code == 200, response.content
+    assert [(p["unit_price"], p["amount"], p["source"]) for p in response.json()] == [
+        ("80.00", "480.00", "price_list"),
+        ("10.00", "25.00", "base"),
+    ]
+    response = post(client, f"{BASE}/prices", {"lines": [{"product_id": 999999}]})
+    assert response.status_code == 422
+    assert "lines.0.product_id" in response.json()["errors"]

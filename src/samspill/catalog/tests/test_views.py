@@ -159,6 +159,8 @@ def test_detail_archive_restore_delete(login, management):
     assert item.price_list.name in response.content.decode()
     client.post(reverse("catalog:product_archive", args=[product.pk]))
     assert not Product.objects.get(pk=product.pk).is_active
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert f"Product {product.sku} was archived" in html  # the product's timeline
     response = client.post(reverse("catalog:product_archive", args=[product.pk]), follow=True)
     assert "already archived" in response.content.decode()
     client.post(reverse("catalog:product_restore", args=[product.pk]))
@@ -309,3 +311,12 @@ def test_nb_translation(login, make_user):
     assert "Ingen produkter ennå" in response.content.decode()
     ProductFactory(name_nb="Telt", name_en="Tent")
     assert "Telt" in client.get(reverse("catalog:product_list")).content.decode()
+
+
+def test_the_import_template_imports_cleanly(login, management):
+    client = login(management)
+    template = client.get(reverse("catalog:import_template")).content
+    upload = SimpleUploadedFile("template.csv", template, content_type="text/csv")
+    response = client.post(reverse("catalog:import"), {"file": upload})
+    assert "2 created, 0 updated, 0 unchanged." in response.content.decode()
+    assert Product.objects.get(sku="INST-T").product_type == "service"

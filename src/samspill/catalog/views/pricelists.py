@@ -22,6 +22,7 @@ from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
 from samspill.platform.permissions import allowed
+from samspill.platform.timeline import timeline
 from samspill.platform.views import ListPage, PermissionRequiredMixin, form_errors_from
 
 VIEW_PERM = "catalog.view_pricelist"
@@ -142,7 +143,11 @@ class PriceListDetailView(PermissionRequiredMixin, View):
         context = _items_context(request, price_list)
         if request.htmx and not request.htmx.boosted:
             return render(request, "catalog/_pricelist_items.html", context)
-        context.update(title=price_list.name, history=audit.history(price_list)[:50])
+        context.update(
+            title=price_list.name,
+            history=audit.history(price_list)[:50],
+            timeline_entries=timeline("pricelist", price_list.pk, limit=30),
+        )
         return render(request, "catalog/pricelist_detail.html", context)
 
 

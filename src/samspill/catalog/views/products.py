@@ -21,6 +21,7 @@ from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
 from samspill.platform.permissions import allowed
+from samspill.platform.timeline import timeline
 from samspill.platform.views import ListPage, PermissionRequiredMixin, form_errors_from
 
 VIEW_PERM = "catalog.view_product"
@@ -29,6 +30,7 @@ CHANGE_PERM = "catalog.change_product"
 PRICE_PERM = "catalog.price_product"
 DELETE_PERM = "catalog.delete_product"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+TIMELINE_LIMIT = 30
 
 
 def _product_or_404(request, pk) -> Product:
@@ -160,6 +162,7 @@ class ProductDetailView(PermissionRequiredMixin, View):
             if allowed(request.user, "catalog.view_pricelist")
             else [],
             "history": audit.history(product)[:50],
+            "timeline_entries": timeline("product", product.pk, limit=TIMELINE_LIMIT),
             "can_change": allowed(request.user, CHANGE_PERM),
             "can_price": allowed(request.user, PRICE_PERM),
             "can_delete": allowed(request.user, DELETE_PERM),
