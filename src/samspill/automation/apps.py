@@ -19,7 +19,7 @@ class AutomationConfig(AppConfig):
             WebhookAttempt,
             WebhookDelivery,
         )
-        from samspill.platform import registry
+        from samspill.platform import records, registry
         from samspill.platform.models import OutboxEvent
         from samspill.platform.permissions import grant, register_model
 
@@ -30,6 +30,13 @@ class AutomationConfig(AppConfig):
         register_model(WebhookDelivery, "retry")
         register_model(WebhookAttempt)
         register_model(InboundMessage)
+        # Rules have chatter (comments, attachments, followers); their creator follows them.
+        records.register_record(
+            Rule,
+            kind="automation_rule",
+            created_event="automation.rule.created",
+            created_field="rule_id",
+        )
         # Management sees what automation does; administrators (all permissions) build it.
         grant(
             ["management"],

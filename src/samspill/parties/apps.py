@@ -24,7 +24,7 @@ class PartiesConfig(AppConfig):
 
     def ready(self):
         from samspill.parties import actions, events, models, search  # noqa: F401
-        from samspill.platform import permissions, registry
+        from samspill.platform import permissions, records, registry
 
         permissions.register_model(models.Party, "merge", "erase", "export")
         for model in (
@@ -55,6 +55,14 @@ class PartiesConfig(AppConfig):
             "parties.add_consent",
             "parties.add_tag",
             "parties.change_tag",
+        )
+        # Parties have chatter: a comment on a party is on its 360-degree timeline, and
+        # whoever creates a party follows it.
+        records.register_record(
+            models.Party,
+            kind="party",
+            created_event="parties.party.created",
+            created_field="party_id",
         )
         permissions.grant(MERGE_ROLES, "parties.merge_party")
         permissions.grant(GDPR_ROLES, "parties.erase_party", "parties.export_party")

@@ -263,6 +263,7 @@ class PartyDetailView(PermissionRequiredMixin, View):
             )
             return redirect(survivor.get_absolute_url())
         party = queries.party_detail(request.user, pk)
+        audit.record_read(party, actor=request.user)
         context = _panel_context(request, party)
         context.update(
             title=party.display_name,
