@@ -192,9 +192,7 @@ def _own_comment(comment_id, actor, *, for_delete: bool) -> tuple[Comment, model
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
         raise NotFound(_("There is no such comment."), code="comment_not_found")
-    record = records.visible(
-        actor, comment.content_type.model_class()._meta.label_lower, comment.object_id
-    )
+    record = records.visible(actor, records.label_of(comment.content_type), comment.object_id)
     if for_delete and allowed(actor, "platform.delete_comment"):
         return comment, record
     if comment.author_id != actor.pk:
@@ -322,7 +320,7 @@ def add_attachment(reference: str, upload, *, actor) -> Attachment:
     if size > limit:
         _refuse(
             _("The file is %(size)s; at most %(max)s can be attached.")
-            % {"size": _human(size), "max": _human(limit)},
+            % {"size": _human(size), "max": _human(int(limit))},
             "attachment_too_large",
         )
     raw_name = PurePath(str(upload.name or "")).name
@@ -365,7 +363,7 @@ def add_attachment(reference: str, upload, *, actor) -> Attachment:
             actor=actor,
         )
     except BaseException:  # the row is not written: do not keep its file
-        attachment.file.storage.delete(attachment.file.name)
+        attachment.file.storage.delete(str(attachment.file.name))
         raise
     return attachment
 
@@ -381,10 +379,7 @@ def attachment_for(user, attachment_id) -> tuple[Attachment, models.Model]:
     attachment = Attachment.objects.select_related("content_type").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("There is no such attachment."), code="attachment_not_found")
-    model = attachment.content_type.model_class()
-    if model is None:
-        raise NotFound(_("There is no such attachment."), code="attachment_not_found")
-    record = records.visible(user, model._meta.label_lower, attachment.object_id)
+    record = records.visible(user, records.label_of(attachment.content_type), attachment.object_id)
     return attachment, record
 
 
@@ -404,7 +399,7 @@ def delete_attachment(attachment_id, *, actor) -> None:
         AttachmentDeleted(**_event_base(record), attachment_id=attachment.pk),
         actor=actor,
     )
-    storage, stored = attachment.file.storage, attachment.file.name
+    storage, stored = attachment.file.storage, str(attachment.file.name)
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(stored), robust=True)
 

@@ -6,6 +6,8 @@ htmx requests get the panel (or bell) fragment back; plain posts redirect to the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -28,6 +30,16 @@ BELL_LATEST = 8
 TRAILING_MENTION = re.compile(r"(?:^|\s)@([\w.+-]{0,150})$")
 
 
+@dataclass(frozen=True)
+class Row:
+    """A comment or attachment with what the panel shows about it for this user."""
+
+    obj: Any
+    html: str = ""
+    can_edit: bool = False
+    can_delete: bool = False
+
+
 def panel_context(request, record, *, form_body: str = "", error: str = "", file_error: str = ""):
     """Everything the panel shows, in a fixed number of queries whatever the comment count."""
     user = request.user
@@ -40,16 +52,20 @@ def panel_context(request, record, *, form_body: str = "", error: str = "", file
     )
     now = timezone.now()
     moderator = allowed(user, "platform.delete_comment")
-    for comment in comments:
-        comment.html = render_body(
-            comment.body, {m.username.lower() for m in comment.mentions.all()}
+    comment_rows = [
+        Row(
+            comment,
+            html=render_body(comment.body, {m.username.lower() for m in comment.mentions.all()}),
+            can_edit=chatter.can_change(comment, user, now=now),
+            can_delete=chatter.can_delete(comment, user, now=now, moderator=moderator),
         )
-        comment.can_edit = chatter.can_change(comment, user, now=now)
-        comment.can_delete = chatter.can_delete(comment, user, now=now, moderator=moderator)
+        for comment in comments
+    ]
     file_moderator = allowed(user, "platform.delete_attachment")
-    attachments = list(Attachment.objects.filter(**link).select_related("uploaded_by"))
-    for attachment in attachments:
-        attachment.can_delete = file_moderator or attachment.uploaded_by_id == user.pk
+    attachments = [
+        Row(a, can_delete=file_moderator or a.uploaded_by_id == user.pk)
+        for a in Attachment.objects.filter(**link).select_related("uploaded_by")
+    ]
     followers = Follower.objects.filter(**link).aggregate(
         n=Count("id"), me=Count("id", filter=Q(user=user))
     )
@@ -60,7 +76,7 @@ def panel_context(request, record, *, form_body: str = "", error: str = "", file
         "record_ref": reference,
         "record_label": label,
         "record_pk": pk,
-        "comments": comments,
+        "comments": comment_rows,
         "comment_count": Comment.objects.filter(**link).count()
         if len(comments) == PANEL_COMMENTS
         else len(comments),
@@ -137,11 +153,9 @@ class CommentEditView(LoginRequiredMixin, View):
 
     def _comment(self, request, comment_id):
         comment = Comment.objects.select_related("content_type").filter(pk=comment_id).first()
-        if comment is None or comment.content_type.model_class() is None:
+        if comment is None:
             raise Http404(_("There is no such comment."))
-        record = _record_or_404(
-            request, comment.content_type.model_class()._meta.label_lower, comment.object_id
-        )
+        record = _record_or_404(request, records.label_of(comment.content_type), comment.object_id)
         return comment, record
 
     def get(self, request, comment_id):

@@ -10,11 +10,13 @@ database constraint holds it: one notification per user and event).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 from django.utils import translation
 
 from samspill.platform import records
 from samspill.platform.chatter_events import QUIET_TYPES, CommentAdded
+from samspill.platform.errors import NotFound
 from samspill.platform.events import subscribe, summarize
 from samspill.platform.models import Comment, Follower, Notification
 from samspill.platform.notifications import create as notify
@@ -69,12 +71,12 @@ def notify_followers(event) -> None:
     targets = _targets(event)
     if not targets:
         return
-    models_by_label = {}
+    models_by_label: dict[str, type[models.Model]] = {}
     query = Q()
     for label, pk in targets:
         try:
             model = models_by_label.setdefault(label, records.model_for(label))
-        except Exception:
+        except NotFound:  # a reference to an unknown kind of record names no follower
             continue
         query |= Q(content_type=records.content_type(model), object_id=pk)
     if not query:
@@ -107,11 +109,8 @@ def notify_followers(event) -> None:
     for user_id, follow in first.items():
         key = (follow.content_type_id, follow.object_id)
         if key not in cache:
-            record = (
-                follow.content_type.model_class()
-                ._default_manager.filter(pk=follow.object_id)
-                .first()
-            )
+            found = follow.content_type.get_all_objects_for_this_type(pk=follow.object_id)
+            record = found.first()
             cache[key] = (str(record)[:200], records.url_of(record)) if record else ("", "")
         record_repr, url = cache[key]
         user = users[user_id]

@@ -80,7 +80,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         .order_by("pk")
     )
     sent = 0
-    base = settings.SAMSPILL.get("BASE_URL", "").rstrip("/")
+    base = settings.SITE_URL
     for notification in rows:
         user = notification.user
         if not user.email or not user.is_active:

@@ -102,6 +102,10 @@ def visible_ref(user, reference: str) -> models.Model:
     return visible(user, *parse(reference))
 
 
+def label_of(ct: ContentType) -> str:
+    return f"{ct.app_label}.{ct.model}"
+
+
 def content_type(instance_or_model) -> ContentType:
     return ContentType.objects.get_for_model(instance_or_model, for_concrete_model=False)
 
