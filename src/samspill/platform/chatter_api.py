@@ -3,8 +3,6 @@
 Records are named `<app_label>.<model>:<pk>` (`parties.party:12`). Whoever may not see a
 record gets 404 for its comments and files, exactly as for a record that does not exist."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType

@@ -167,7 +167,12 @@ class CommentEditView(LoginRequiredMixin, View):
         return render(
             request,
             "platform/chatter/comment_edit.html",
-            {"comment": comment, "record": record, "body": comment.body},
+            {
+                "comment": comment,
+                "record": record,
+                "record_label": record._meta.label_lower,
+                "body": comment.body,
+            },
         )
 
     def post(self, request, comment_id):
@@ -180,7 +185,13 @@ class CommentEditView(LoginRequiredMixin, View):
                 return render(
                     request,
                     "platform/chatter/comment_edit.html",
-                    {"comment": comment, "record": record, "body": body, "error": exc.message},
+                    {
+                        "comment": comment,
+                        "record": record,
+                        "record_label": record._meta.label_lower,
+                        "body": body,
+                        "error": exc.message,
+                    },
                 )
             return _panel_response(request, record, error=str(exc.message))
         return _panel_response(request, record)
