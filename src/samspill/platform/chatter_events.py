@@ -24,6 +24,12 @@ class ChatterEvent(Event):
     own_kind: ClassVar[str] = ""
     own_field: ClassVar[str] = ""
 
+    def __init_subclass__(cls, **kwargs):
+        # For the catalogue; `record_subjects` adds the record's kinds ("party": [id]).
+        if "own_field" in cls.__dict__:
+            cls.subject_fields = {cls.own_field: cls.own_kind, "record_subjects": "(the record's)"}
+        super().__init_subclass__(**kwargs)
+
     def subjects(self) -> dict[str, list[str]]:
         result = {kind: list(ids) for kind, ids in self.record_subjects.items()}
         result[self.own_kind] = [str(getattr(self, self.own_field))]
