@@ -353,3 +353,37 @@ def test_sensitive_read_logged_only_for_registered_models(make_user, party, sens
     audit.unregister_sensitive(Party)
     assert audit.record_read(party, actor=user) is None
     assert AuditEntry.objects.filter(action="read").count() == 1
+
+
+# --- Merge and GDPR erasure of parties ---------------------------------------------------------
+
+
+def test_merge_moves_chatter_to_the_survivor(make_user):
+    kari = make_user("sales")
+    ola = make_user("sales")
+    survivor = OrganizationFactory(name="A AS")
+    duplicate = OrganizationFactory(name="A AS (dup)")
+    chatter.add_comment(ref(duplicate), "om duplikatet", actor=kari)
+    chatter.add_attachment(ref(duplicate), upload("a.png", PNG), actor=ola)
+    chatter.follow(ref(survivor), actor=kari)  # kari follows both
+    party_services.merge_parties(
+        actor=make_user("management"), survivor=survivor, duplicate=duplicate
+    )
+    assert Comment.objects.get().object_id == str(survivor.pk)
+    assert Attachment.objects.get().object_id == str(survivor.pk)
+    followers = Follower.objects.values_list("user_id", "object_id")
+    assert sorted(followers) == sorted([(kari.pk, str(survivor.pk)), (ola.pk, str(survivor.pk))])
+
+
+def test_erasing_a_person_deletes_their_chatter(make_user, django_capture_on_commit_callbacks):
+    from samspill.parties.tests.factories import PersonFactory
+
+    user = make_user("sales")
+    person = PersonFactory()
+    chatter.add_comment(ref(person), "Kari sa at hun flytter", actor=user)
+    attachment = chatter.add_attachment(ref(person), upload("pass.pdf", PDF), actor=user)
+    storage, stored = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        party_services.erase_person(actor=make_user("legal"), party=person)
+    assert not Comment.objects.exists() and not Attachment.objects.exists()
+    assert not storage.exists(stored)

@@ -64,6 +64,12 @@ class PartiesConfig(AppConfig):
             created_event="parties.party.created",
             created_field="party_id",
         )
+        # Merging moves the chatter to the survivor; erasing a person deletes theirs.
+        from samspill.parties.services import hooks
+        from samspill.platform import chatter
+
+        hooks.register_merge_handler(chatter.merge_records)
+        hooks.register_erasure_handler(chatter.erase_record)
         permissions.grant(MERGE_ROLES, "parties.merge_party")
         permissions.grant(GDPR_ROLES, "parties.erase_party", "parties.export_party")
 

@@ -420,3 +420,31 @@ def unfollow(reference: str, *, actor) -> bool:
     record = records.visible_ref(actor, reference)
     deleted, _ = Follower.objects.filter(**_link(record), user=actor).delete()
     return bool(deleted)
+
+
+# --- Hooks for domains: merging and erasing records ----------------------------------------------
+
+
+def merge_records(survivor: models.Model, duplicate: models.Model, actor=None) -> None:
+    """Move the chatter of `duplicate` onto `survivor`, inside the caller's (merge)
+    transaction: comments and files move, followers of either follow the survivor."""
+    source, target = _link(duplicate), _link(survivor)
+    Comment.objects.filter(**source).update(object_id=target["object_id"])
+    Attachment.objects.filter(**source).update(object_id=target["object_id"])
+    already = Follower.objects.filter(**target).values("user_id")
+    Follower.objects.filter(**source).exclude(user_id__in=already).update(
+        object_id=target["object_id"]
+    )
+    Follower.objects.filter(**source).delete()
+
+
+def erase_record(record: models.Model, actor=None) -> None:
+    """Delete the comments and files of a record whose personal data is erased (GDPR),
+    inside the caller's transaction; the files go after commit."""
+    link = _link(record)
+    Comment.objects.filter(**link).delete()
+    files = [(a.file.storage, str(a.file.name)) for a in Attachment.objects.filter(**link)]
+    Attachment.objects.filter(**link).delete()
+    Notification.objects.filter(**link).update(record_repr="", summary="")
+    for storage, name in files:
+        transaction.on_commit(lambda s=storage, n=name: s.delete(n), robust=True)
