@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -447,4 +448,4 @@ def erase_record(record: models.Model, actor=None) -> None:
     Attachment.objects.filter(**link).delete()
     Notification.objects.filter(**link).update(record_repr="", summary="")
     for storage, name in files:
-        transaction.on_commit(lambda s=storage, n=name: s.delete(n), robust=True)
+        transaction.on_commit(partial(storage.delete, name), robust=True)
