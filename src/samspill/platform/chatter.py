@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 import filetype
