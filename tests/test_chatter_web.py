@@ -357,3 +357,12 @@ def test_api_follow_unfollow(make_user, api, party):
         "/api/v1/platform/unfollow", json.dumps(body), content_type="application/json"
     )
     assert left.json() == {"record": ref(party), "following": False, "followers": 0}
+
+
+def test_profile_shows_own_notification_setting_only(make_user, login):
+    user = make_user("sales")
+    html = login(user).get(reverse("users:profile")).content.decode()
+    assert reverse("platform:notifications") in html and 'id="panel-notifications"' in html
+    admin = make_user("admin", is_superuser=True, is_staff=True)
+    page = login(admin).get(reverse("users:user_detail", args=[user.pk]))
+    assert page.status_code == 200 and 'id="panel-notifications"' not in page.content.decode()

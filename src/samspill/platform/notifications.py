@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samspill.platform.compat import task
 from samspill.platform.errors import NotFound
@@ -103,6 +104,22 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         send_mail(f"[Samspill] {subject}"[:200], body, None, [user.email])
         sent += 1
     return sent
+
+
+# --- The profile's panel (registered by the users app) ---------------------------------------
+
+PROFILE_PANEL_TITLE = gettext_lazy("Notifications")
+
+
+def profile_panel_context(viewer, user) -> dict | None:
+    """Shown on one's own profile only: the e-mail setting and the unread count."""
+    if viewer.pk != user.pk:
+        return None
+    preference = email_preference(user)
+    return {
+        "preference": dict(Pref.choices)[preference],
+        "unread": unread_count(user),
+    }
 
 
 # --- Reading and marking ----------------------------------------------------------------------
