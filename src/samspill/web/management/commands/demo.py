@@ -100,6 +100,8 @@ class Command(BaseCommand):
     def steps(self) -> list[Step]:
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
+        from samspill.parties import queries as parties_queries
+        from samspill.platform import demo as platform_demo
         from samspill.users import demo as users_demo
 
         # The users come first: the organisation's teams have demo users as members, and the
@@ -109,6 +111,14 @@ class Command(BaseCommand):
             Step("Company, departments and teams", organization_demo.load),
             Step(
                 "Customers, suppliers and contacts", lambda: parties_demo.load(actor=self.actor())
+            ),
+            Step(
+                "Comments and notifications",
+                lambda: platform_demo.load(
+                    parties_queries.visible_parties(None)
+                    .filter(kind="organization")
+                    .order_by("pk")[:3]
+                ),
             ),
         ]
 
