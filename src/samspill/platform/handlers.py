@@ -10,6 +10,7 @@ database constraint holds it: one notification per user and event).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -20,7 +21,6 @@ from samspill.platform.errors import NotFound
 from samspill.platform.events import subscribe, summarize
 from samspill.platform.models import Comment, Follower, Notification
 from samspill.platform.notifications import create as notify
-from samspill.platform.permissions import VIEW, allowed, perm_name
 
 
 def _targets(event) -> list[tuple[str, str]]:
@@ -56,6 +56,14 @@ def _creator_follows(event) -> None:
             )
 
 
+def _languages(user_ids) -> dict[int, str]:
+    """Each user's language, if the user model has one (one query)."""
+    User = get_user_model()
+    if not any(f.name == "language" for f in User._meta.fields):
+        return {}
+    return dict(User.objects.filter(pk__in=list(user_ids)).values_list("pk", "language"))
+
+
 def excerpt_of(comment_id) -> str:
     from samspill.platform.chatter import excerpt
 
@@ -87,23 +95,26 @@ def notify_followers(event) -> None:
     follows = list(
         Follower.objects.filter(query)
         .exclude(user_id__in=[s for s in skip if s is not None])
-        .filter(user__is_active=True)
         .select_related("content_type")
         .order_by("user_id", "since")
     )
     if not follows:
         return
-    users = get_user_model().objects.in_bulk({f.user_id for f in follows})
+    may_view: dict[int, set[int]] = {}
+    for ct_id in {f.content_type_id for f in follows}:
+        model_class = ContentType.objects.get_for_id(ct_id).model_class()
+        ids = {f.user_id for f in follows if f.content_type_id == ct_id}
+        may_view[ct_id] = records.users_who_may_view(model_class, ids) if model_class else set()
     first: dict[int, Follower] = {}
     for f in follows:
-        model_class = f.content_type.model_class()
-        if model_class is None or not allowed(users[f.user_id], perm_name(model_class, VIEW)):
-            continue
-        first.setdefault(f.user_id, f)
+        if f.user_id in may_view[f.content_type_id]:
+            first.setdefault(f.user_id, f)
     if not first:
         return
     kind = Notification.Kind.COMMENT if event.type == CommentAdded.type else Notification.Kind.EVENT
     cache: dict[tuple[int, str], tuple[str, str]] = {}
+    summaries: dict[str | None, str] = {}
+    languages = _languages(first)
     comment_text = excerpt_of(event.payload.get("comment_id")) if kind == "comment" else ""
     rows = []
     for user_id, follow in first.items():
@@ -113,12 +124,14 @@ def notify_followers(event) -> None:
             record = found.first()
             cache[key] = (str(record)[:200], records.url_of(record)) if record else ("", "")
         record_repr, url = cache[key]
-        user = users[user_id]
         if kind == Notification.Kind.COMMENT:
             summary = comment_text
         else:
-            with translation.override(getattr(user, "language", None) or None):
-                summary = summarize(event)
+            language = languages.get(user_id) or None
+            if language not in summaries:
+                with translation.override(language):
+                    summaries[language] = summarize(event)
+            summary = summaries[language]
         rows.append(
             Notification(
                 user_id=user_id,
