@@ -10,6 +10,7 @@ from samspill.automation.tests.factories import RuleFactory
 from samspill.parties.models import Party
 from samspill.parties.tests.factories import OrganizationFactory
 from samspill.platform import audit, chatter
+from samspill.platform.errors import ValidationFailed
 from samspill.platform.models import Attachment, AuditEntry, Comment, Follower, Notification
 from tests.chatter_helpers import PDF, PNG, upload
 
@@ -366,3 +367,36 @@ def test_profile_shows_own_notification_setting_only(make_user, login):
     admin = make_user("admin", is_superuser=True, is_staff=True)
     page = login(admin).get(reverse("users:user_detail", args=[user.pk]))
     assert page.status_code == 200 and 'id="panel-notifications"' not in page.content.decode()
+
+
+def test_mentions_are_not_marked_inside_links_and_render_is_safe(make_user):
+    from samspill.platform.chatter_views import render_body
+
+    html = render_body('se https://x.no/@ola og @ola <b>"fet"</b>\nny linje', {"ola"})
+    assert '<a href="https://x.no/@ola" rel="nofollow">https://x.no/@ola</a>' in html
+    assert html.count('class="badge text-bg-info mention"') == 1
+    assert "&lt;b&gt;&quot;fet&quot;&lt;/b&gt;<br>ny linje" in html
+
+
+def test_rule_deleted_removes_its_chatter(make_user, run_tasks):
+    from samspill.automation import services as automation_services
+
+    admin = make_user("admin", is_superuser=True, is_staff=True)
+    rule = RuleFactory(name="Gammel regel")
+    chatter.add_comment(ref(rule), "skal bort", actor=admin)
+    chatter.add_attachment(ref(rule), upload("a.png", PNG), actor=admin)
+    automation_services.delete_rule(rule, actor=admin)
+    run_tasks()
+    assert not Comment.objects.exists() and not Attachment.objects.exists()
+    assert not Follower.objects.exists()
+
+
+def test_odd_upload_names_are_made_safe(make_user, party):
+    user = make_user("sales")
+    a = chatter.add_attachment(
+        ref(party), upload("C:\\Users\\kari\\rapport 1.pdf", PDF), actor=user
+    )
+    assert a.name == "rapport_1.pdf"
+    with pytest.raises(ValidationFailed) as exc:
+        chatter.add_attachment(ref(party), upload("???", PDF), actor=user)
+    assert exc.value.code == "attachment_type_not_allowed"

@@ -36,6 +36,8 @@ class AutomationConfig(AppConfig):
             kind="automation_rule",
             created_event="automation.rule.created",
             created_field="rule_id",
+            deleted_event="automation.rule.deleted",
+            deleted_field="rule_id",
         )
         # Management sees what automation does; administrators (all permissions) build it.
         grant(

@@ -26,6 +26,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator, get_valid_filename
@@ -324,8 +325,7 @@ def add_attachment(reference: str, upload, *, actor) -> Attachment:
             % {"size": _human(size), "max": _human(int(limit))},
             "attachment_too_large",
         )
-    raw_name = PurePath(str(upload.name or "")).name
-    name = (get_valid_filename(raw_name) if raw_name else "file")[:200]
+    name = _safe_name(str(upload.name or ""))
     mime = sniff(upload, name)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -367,6 +367,19 @@ def add_attachment(reference: str, upload, *, actor) -> Attachment:
         attachment.file.storage.delete(str(attachment.file.name))
         raise
     return attachment
+
+
+def _safe_name(uploaded: str) -> str:
+    """The uploaded file's own name, without any path, made safe for a download header."""
+    raw = PurePath(uploaded.replace("\\", "/")).name
+    try:
+        name = get_valid_filename(raw)
+    except SuspiciousFileOperation:
+        name = "file"
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        name = f"{stem[: 190 - len(extension)]}{dot}{extension}" if dot else name[:200]
+    return name
 
 
 def _human(size: int) -> str:
@@ -443,9 +456,17 @@ def erase_record(record: models.Model, actor=None) -> None:
     """Delete the comments and files of a record whose personal data is erased (GDPR),
     inside the caller's transaction; the files go after commit."""
     link = _link(record)
+    remove_chatter(link["content_type"], link["object_id"])
+    Notification.objects.filter(**link).update(record_repr="", summary="")
+
+
+def remove_chatter(content_type, object_id: str) -> None:
+    """Delete the comments, files and followers of a record (erased or deleted) inside the
+    current transaction; the stored files are deleted after commit."""
+    link = {"content_type": content_type, "object_id": object_id}
+    Follower.objects.filter(**link).delete()
     Comment.objects.filter(**link).delete()
     files = [(a.file.storage, str(a.file.name)) for a in Attachment.objects.filter(**link)]
     Attachment.objects.filter(**link).delete()
-    Notification.objects.filter(**link).update(record_repr="", summary="")
     for storage, name in files:
         transaction.on_commit(partial(storage.delete, name), robust=True)

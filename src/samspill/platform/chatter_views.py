@@ -91,8 +91,12 @@ def panel_context(request, record, *, form_body: str = "", error: str = "", file
     }
 
 
+TAG = re.compile(r"(<[^>]*>)")
+
+
 def render_body(body: str, mentioned: set[str]):
-    """The comment as safe HTML: escaped, line breaks kept, URLs and mentions linked."""
+    """The comment as safe HTML: escaped, line breaks kept, URLs and mentions linked.
+    Mentions are marked in the text between tags only, never inside a link."""
     from django.utils.html import escape, urlize
     from django.utils.safestring import mark_safe
 
@@ -104,9 +108,16 @@ def render_body(body: str, mentioned: set[str]):
             return match.group(0)
         return f'<span class="badge text-bg-info mention">@{escape(name)}</span>'
 
-    # urlize escaped the text; mentions never contain characters escaping would change.
-    html = chatter.MENTION.sub(mention, html)
-    return mark_safe(html.replace("\n", "<br>"))
+    parts = []
+    in_link = False
+    for part in TAG.split(html):
+        if part.startswith("<"):
+            in_link = part.startswith("<a ") or (in_link and part != "</a>")
+        elif not in_link:
+            part = chatter.MENTION.sub(mention, part)
+        parts.append(part)
+    # urlize escaped the text; a mention's name holds only characters escaping keeps.
+    return mark_safe("".join(parts).replace("\n", "<br>"))
 
 
 def _record_or_404(request, label, pk):

@@ -71,9 +71,21 @@ def excerpt_of(comment_id) -> str:
     return excerpt(body or "", 290)
 
 
+def _deleted_records_lose_chatter(event) -> None:
+    from samspill.platform.chatter import remove_chatter
+
+    for rtype in records.record_types().values():
+        if rtype.deleted_event == event.type and rtype.deleted_field:
+            object_id = (event.payload or {}).get(rtype.deleted_field)
+            if object_id is not None:
+                model = records.model_for(rtype.label)
+                remove_chatter(records.content_type(model), str(object_id))
+
+
 @subscribe("*", name="platform.followers")
 def notify_followers(event) -> None:
     _creator_follows(event)
+    _deleted_records_lose_chatter(event)
     if event.type in QUIET_TYPES:
         return
     targets = _targets(event)

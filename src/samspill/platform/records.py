@@ -6,9 +6,9 @@ permission of its model and the model's `restrict_for` hook (`permissions.restri
 
 A domain registers the records that have chatter with `register_record()`: the subject
 kind its events use for the record ("party"), which of its events means "created" (so the
-creator follows the record), and `subjects_for(record)`, the subjects a comment on it is
-about (a contact person's comment may also be about its organisation), so comments show
-on the 360-degree timeline.
+creator follows the record) and "deleted" (so its chatter goes with it), and
+`subjects_for(record)`, the subjects a comment on it is about (a contact person's comment
+may also be about its organisation), so comments show on the 360-degree timeline.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class RecordType:
     kind: str  # subject kind in events: "party"
     created_event: str = ""  # "parties.party.created"
     created_field: str = ""  # payload field holding the new record's pk
+    deleted_event: str = ""  # "automation.rule.deleted": its chatter is removed
+    deleted_field: str = ""
     subjects_for: Callable[[Any], dict[str, list[str]]] | None = None
 
 
@@ -44,10 +46,14 @@ def register_record(
     kind: str,
     created_event: str = "",
     created_field: str = "",
+    deleted_event: str = "",
+    deleted_field: str = "",
     subjects_for: Callable[[Any], dict[str, list[str]]] | None = None,
 ) -> None:
     label = model._meta.label_lower
-    _types[label] = RecordType(label, kind, created_event, created_field, subjects_for)
+    _types[label] = RecordType(
+        label, kind, created_event, created_field, deleted_event, deleted_field, subjects_for
+    )
 
 
 def record_type(label: str) -> RecordType | None:
