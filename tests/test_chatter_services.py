@@ -387,3 +387,20 @@ def test_erasing_a_person_deletes_their_chatter(make_user, django_capture_on_com
         party_services.erase_person(actor=make_user("legal"), party=person)
     assert not Comment.objects.exists() and not Attachment.objects.exists()
     assert not storage.exists(stored)
+
+
+def test_lost_email_task_is_made_up_by_the_worker_sweep(make_user, party):
+    from samspill.platform import housekeeping
+
+    kari = make_user("sales", username="kari")
+    ola = make_user("sales", username="ola", email="ola@example.no")
+    chatter.add_comment(ref(party), "@ola hei", actor=kari)  # its task is never enqueued here
+    note = Notification.objects.get(user=ola)
+    assert note.email_due and note.emailed_at is None
+    assert housekeeping.run_once()["emailed"] == 0  # not yet: its task may still come
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert housekeeping.run_once()["emailed"] == 1
+    assert [m.to for m in mail.outbox] == [["ola@example.no"]]
+    assert housekeeping.run_once()["emailed"] == 0
+    note.refresh_from_db()
+    assert not note.email_due and note.emailed_at is not None

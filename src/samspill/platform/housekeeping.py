@@ -1,5 +1,6 @@
 """Periodic kernel housekeeping run by `samspill worker`: deliver events whose task was
-lost or whose retry is due, and prune expired idempotency keys."""
+lost or whose retry is due, send notification e-mails whose task was lost, and prune
+expired idempotency keys."""
 
 from __future__ import annotations
 
@@ -9,20 +10,25 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from samspill.platform import delivery, idempotency
+from samspill.platform import delivery, idempotency, notifications
 
 log = logging.getLogger(__name__)
 
 
 def run_once() -> dict[str, int]:
-    """One round: returns {"delivered": events attempted, "pruned": keys deleted}."""
+    """One round: returns {"delivered": events attempted, "emailed": notification e-mails
+    sent late, "pruned": keys deleted}."""
     attempted = 0
     while True:  # a backlog is worked off batch by batch
         batch = delivery.sweep()
         attempted += batch
         if batch < delivery.SWEEP_BATCH:
             break
-    return {"delivered": attempted, "pruned": idempotency.prune()}
+    return {
+        "delivered": attempted,
+        "emailed": notifications.send_due_emails(),
+        "pruned": idempotency.prune(),
+    }
 
 
 class Sweeper(threading.Thread):
@@ -47,7 +53,7 @@ class Sweeper(threading.Thread):
             close_old_connections()
         try:
             result = run_once()
-            if result["delivered"] or result["pruned"]:
+            if any(result.values()):
                 log.info("housekeeping", extra=result)
         except Exception:
             log.exception("housekeeping failed")

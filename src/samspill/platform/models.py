@@ -303,13 +303,23 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The recipient wants it by e-mail and it has not been sent yet (the worker's sweep
+    # sends those whose task was lost).
+    email_due = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_due=True),
+                name="notification_email_due",
+            ),
+        ]
         constraints = [
             # A follower hears of one event once, even if it names several followed records.
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -46,17 +47,17 @@ def create(notifications: Iterable[Notification]) -> list[Notification]:
     rows = list(notifications)
     if not rows:
         return []
-    created = Notification.objects.bulk_create(rows)
     prefs = dict(
         NotificationPreference.objects.filter(user_id__in={n.user_id for n in rows}).values_list(
             "user_id", "email"
         )
     )
-    to_mail = [n for n in created if wants_email(prefs.get(n.user_id, Pref.MENTIONS), n.kind)]
-    if not to_mail:
-        return created
-    ids = [n.pk for n in to_mail]
-    transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
+    for n in rows:
+        n.email_due = wants_email(prefs.get(n.user_id, Pref.MENTIONS), n.kind)
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email_due and n.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
     return created
 
 
@@ -73,23 +74,34 @@ def text_of(notification: Notification) -> str:
 
 @task()
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """E-mail each notification not yet e-mailed whose recipient has an address. Returns
-    how many were sent. Marked e-mailed first, so a retried task does not send twice."""
-    rows = list(
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    """E-mail each notification that is due and whose recipient has an address. Returns
+    how many were sent."""
+    return _send(
+        Notification.objects.filter(pk__in=notification_ids, email_due=True)
         .select_related("user", "actor")
         .order_by("pk")
     )
+
+
+def send_due_emails(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> int:
+    """E-mails that are due but were not sent a while after their notification was written
+    (their task was lost): run by the worker's housekeeping."""
+    cutoff = timezone.now() - older_than
+    due = Notification.objects.filter(email_due=True, created_at__lte=cutoff).order_by("pk")
+    return _send(due.select_related("user", "actor")[:limit])
+
+
+def _send(queryset) -> int:
+    rows = list(queryset)
     sent = 0
     base = settings.SITE_URL
     for notification in rows:
         user = notification.user
-        if not user.email or not user.is_active:
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+        # Claimed first, so a retried task or the sweep never send it twice.
+        claimed = Notification.objects.filter(pk=notification.pk, email_due=True).update(
+            email_due=False, emailed_at=timezone.now()
         )
-        if not claimed:
+        if not claimed or not user.email or not user.is_active:
             continue
         with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
             subject = text_of(notification)
