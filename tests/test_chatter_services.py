@@ -404,3 +404,16 @@ def test_lost_email_task_is_made_up_by_the_worker_sweep(make_user, party):
     assert housekeeping.run_once()["emailed"] == 0
     note.refresh_from_db()
     assert not note.email_due and note.emailed_at is not None
+
+
+def test_gdpr_export_contains_the_comments_and_files(make_user):
+    from samspill.parties.tests.factories import PersonFactory
+
+    user = make_user("sales", username="kari")
+    person = PersonFactory()
+    chatter.add_comment(ref(person), "Ønsker brosjyre", actor=user)
+    chatter.add_attachment(ref(person), upload("skjema.pdf", PDF), actor=user)
+    data = party_services.export_personal_data(actor=make_user("legal"), party=person)
+    exported = data["comments_and_files"]
+    assert [(c["author"], c["text"]) for c in exported["comments"]] == [("kari", "Ønsker brosjyre")]
+    assert [(f["name"], f["size"]) for f in exported["files"]] == [("skjema.pdf", len(PDF))]

@@ -30,7 +30,9 @@ def test_comment_with_mention_file_and_bell(
     box.press("a")  # keyup -> suggestions for "@ola"
     option = page.locator('#chatter-mentions [data-mention="ola"]')
     expect(option).to_be_visible()
-    option.click()
+    box.press("ArrowDown")  # keyboard: into the suggestions, Enter picks
+    expect(option).to_be_focused()
+    page.keyboard.press("Enter")
     expect(box).to_have_value("Kan du sjekke kreditten, @ola ")
     page.locator("#chatter form button[type=submit]").filter(
         has=page.locator(".bi-chat-left-text")

@@ -70,6 +70,7 @@ class PartiesConfig(AppConfig):
 
         hooks.register_merge_handler(chatter.merge_records)
         hooks.register_erasure_handler(chatter.erase_record)
+        hooks.register_personal_data_provider("comments_and_files", chatter.personal_data)
         permissions.grant(MERGE_ROLES, "parties.merge_party")
         permissions.grant(GDPR_ROLES, "parties.erase_party", "parties.export_party")
 

@@ -470,3 +470,29 @@ def remove_chatter(content_type, object_id: str) -> None:
     Attachment.objects.filter(**link).delete()
     for storage, name in files:
         transaction.on_commit(partial(storage.delete, name), robust=True)
+
+
+def personal_data(record: models.Model) -> dict[str, list[dict]]:
+    """The comments and files on a record, for a GDPR export of the person it is."""
+    link = _link(record)
+    comments = Comment.objects.filter(**link).select_related("author").order_by("created_at")
+    files = Attachment.objects.filter(**link).order_by("uploaded_at")
+    return {
+        "comments": [
+            {
+                "written": c.created_at.isoformat(),
+                "author": c.author.get_username() if c.author else None,
+                "text": c.body,
+            }
+            for c in comments
+        ],
+        "files": [
+            {
+                "name": a.name,
+                "type": a.mime_type,
+                "size": a.size,
+                "uploaded": a.uploaded_at.isoformat(),
+            }
+            for a in files
+        ],
+    }
