@@ -60,3 +60,12 @@ def test_comment_with_mention_file_and_bell(
     expect(page).to_have_url(re.compile(rf"/parties/{party.pk}/$"))
     expect(page.locator("#chatter .comment-body")).to_contain_text("kreditten")
     expect(page.locator("#notification-bell [data-unread]")).to_have_count(0)
+
+    # On a phone: the notifications page, read, with the e-mail setting below.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/platform/notifications/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.locator("#email-all").check()
+    page.locator("form[action$='/settings/'] button[type=submit]").click()
+    expect(page.locator("#email-all")).to_be_checked()
+    screenshot(page, "3-notifications-phone")
