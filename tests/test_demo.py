@@ -31,6 +31,8 @@ def test_demo_loads_the_company_and_a_second_run_adds_nothing(client):
     assert after_first["users.User"] == len(DEMO_USERS)
     assert after_first["parties.Party"] > 0
     assert after_first["organization.Company"] == 1
+    assert after_first["platform.Comment"] == 9  # three demo conversations
+    assert after_first["platform.Notification"] > 0
     for username in DEMO_USERS:
         assert username in first
     assert DEMO_PASSWORD in first

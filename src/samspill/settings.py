@@ -317,6 +317,11 @@ SAMSPILL = {
     "WEBHOOK_ALLOW_PRIVATE": env_bool("WEBHOOK_ALLOW_PRIVATE"),
     "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8")),
     "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "5")),
+    # Chatter: largest attachment in bytes, minutes an author may edit or delete a comment.
+    "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "COMMENT_EDIT_MINUTES": 60,
 }
+# Links in notification e-mails start with this (scheme and host, no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # `@paginate` from ninja without arguments uses the same pagination as samspill's.
 NINJA_PAGINATION_CLASS = "samspill.platform.pagination.PageNumberPagination"

@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 
 from samspill.automation import conditions, definitions, queries, services
+from samspill.platform import audit
 from samspill.platform.events import EVENT_TYPES
 from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
@@ -283,7 +284,9 @@ def create_rule(request, payload: RuleIn):
 @router.get("/rules/{rule_id}", response=RuleOut, summary="One automation rule")
 def get_rule(request, rule_id: int):
     require(request.user, "automation.view_rule")
-    return queries.rule(rule_id, request.user)
+    rule = queries.rule(rule_id, request.user)
+    audit.record_read(rule, actor=request.user)
+    return rule
 
 
 @router.patch("/rules/{rule_id}", response=RuleOut, summary="Change an automation rule")

@@ -20,7 +20,7 @@ class AutomationConfig(AppConfig):
             WebhookDelivery,
         )
         from samspill.automation.webhooks import sweep_due
-        from samspill.platform import housekeeping, registry
+        from samspill.platform import housekeeping, records, registry
         from samspill.platform.models import OutboxEvent
         from samspill.platform.permissions import grant, register_model
 
@@ -31,6 +31,15 @@ class AutomationConfig(AppConfig):
         register_model(WebhookDelivery, "retry")
         register_model(WebhookAttempt)
         register_model(InboundMessage)
+        # Rules have chatter (comments, attachments, followers); their creator follows them.
+        records.register_record(
+            Rule,
+            kind="automation_rule",
+            created_event="automation.rule.created",
+            created_field="rule_id",
+            deleted_event="automation.rule.deleted",
+            deleted_field="rule_id",
+        )
         # Management sees what automation does; administrators (all permissions) build it.
         grant(
             ["management"],

@@ -142,6 +142,7 @@ class RuleDetailView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         rule = found(queries.rule, pk, request.user)
+        audit.record_read(rule, actor=request.user)
         return render(request, "automation/rule_detail.html", self.context(rule))
 
     def context(self, rule, **extra):

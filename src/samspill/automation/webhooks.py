@@ -373,7 +373,7 @@ def _attempt_claimed(delivery_id) -> str:
     return delivery.status
 
 
-@task(queue_name=settings.TASK_QUEUE)
+@task()
 def deliver_webhook_task(delivery_id: str) -> str:
     return attempt(delivery_id)
 

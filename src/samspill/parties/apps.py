@@ -24,7 +24,7 @@ class PartiesConfig(AppConfig):
 
     def ready(self):
         from samspill.parties import actions, events, models, search  # noqa: F401
-        from samspill.platform import permissions, registry
+        from samspill.platform import permissions, records, registry
 
         permissions.register_model(models.Party, "merge", "erase", "export")
         for model in (
@@ -56,6 +56,21 @@ class PartiesConfig(AppConfig):
             "parties.add_tag",
             "parties.change_tag",
         )
+        # Parties have chatter: a comment on a party is on its 360-degree timeline, and
+        # whoever creates a party follows it.
+        records.register_record(
+            models.Party,
+            kind="party",
+            created_event="parties.party.created",
+            created_field="party_id",
+        )
+        # Merging moves the chatter to the survivor; erasing a person deletes theirs.
+        from samspill.parties.services import hooks
+        from samspill.platform import chatter
+
+        hooks.register_merge_handler(chatter.merge_records)
+        hooks.register_erasure_handler(chatter.erase_record)
+        hooks.register_personal_data_provider("comments_and_files", chatter.personal_data)
         permissions.grant(MERGE_ROLES, "parties.merge_party")
         permissions.grant(GDPR_ROLES, "parties.erase_party", "parties.export_party")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from samspill.platform import queries, services
+from samspill.platform.chatter_api import router as chatter_router
 from samspill.platform.errors import NotFound, ValidationFailed
 from samspill.platform.filters import AuditFilterSet, EventFilterSet
 from samspill.platform.pagination import paginate
@@ -69,7 +70,9 @@ class AuditEntryOut(Schema):
 class AuditQuery(Schema):
     actor: int | None = Field(None, description="User id.")
     record_type: str | None = Field(None, description="`app_label.model`.")
-    action: Literal["create", "update", "delete", "merge", "erase", "export", "view"] | None = None
+    action: (
+        Literal["create", "update", "delete", "merge", "erase", "export", "view", "read"] | None
+    ) = None
     channel: Literal["ui", "api", "import", "automation", "system"] | None = None
     since: date | None = Field(None, description="From this day (user's time zone).")
     until: date | None = Field(None, description="To and including this day.")
@@ -117,3 +120,7 @@ def replay_event(request, event_id: UUID):
 def list_audit_entries(request, filters: Query[AuditQuery]):
     require(request.auth, "platform.view_auditentry")
     return filtered(AuditFilterSet, filters, queries.audit_entries(request.auth))
+
+
+# Comments, attachments, followers and notifications of any record.
+router.add_router("", chatter_router)

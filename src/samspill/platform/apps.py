@@ -10,12 +10,19 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from samspill.platform import events, models, permissions
+        from samspill.platform import chatter_events, events, models, permissions  # noqa: F401
         from samspill.platform.registry import NavItem, register_nav
 
         permissions.register_model(models.OutboxEvent, "replay")
         permissions.register_model(models.AuditEntry)
         permissions.grant(["management"], "platform.view_auditentry")
+        # Chatter: who may see a comment, attachment or follow is decided by the record's
+        # own permission; these permissions are the moderators' (delete anyone's).
+        for model in (models.Comment, models.Attachment):
+            permissions.register_model(model)
+        for model in (models.Follower, models.Notification, models.NotificationPreference):
+            permissions.register_model(model)
+        permissions.grant(["management"], "platform.delete_comment", "platform.delete_attachment")
 
         register_nav(
             NavItem(

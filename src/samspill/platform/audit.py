@@ -75,3 +75,30 @@ def history(instance: models.Model):
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=str(instance.pk),
     ).select_related("actor")
+
+
+# --- Reads of sensitive records ---------------------------------------------------------------
+
+_sensitive: set[str] = set()
+
+
+def register_sensitive(model: type[models.Model]) -> None:
+    """Mark a model as sensitive (HR files, salaries): every read of one of its records
+    through a detail page or an API get is logged with action "read"."""
+    _sensitive.add(model._meta.label_lower)
+
+
+def unregister_sensitive(model: type[models.Model]) -> None:
+    _sensitive.discard(model._meta.label_lower)
+
+
+def is_sensitive(instance_or_model) -> bool:
+    return instance_or_model._meta.label_lower in _sensitive
+
+
+def record_read(instance: models.Model, *, actor):
+    """Log that `actor` read the record, if its model is sensitive (no query otherwise).
+    Call it from detail views and API gets; the channel comes from the request."""
+    if not is_sensitive(instance):
+        return None
+    return record("read", instance, actor=actor)

@@ -135,7 +135,7 @@ def _deliver_claimed(event_id) -> str:
     return event.status
 
 
-@task(queue_name=settings.TASK_QUEUE)
+@task()
 def deliver_event_task(event_id: str) -> str:
     return deliver(event_id)
 

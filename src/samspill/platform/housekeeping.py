@@ -1,5 +1,6 @@
 """Periodic housekeeping run by `samspill worker`: deliver events whose task was lost or
-whose retry is due, prune expired idempotency keys, then run every registered job.
+whose retry is due, send notification e-mails whose task was lost, prune expired
+idempotency keys, then run every registered job.
 
 Domains add their own periodic work without the platform importing them, from their
 AppConfig.ready():
@@ -21,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from samspill.platform import delivery, idempotency
+from samspill.platform import delivery, idempotency, notifications
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ _jobs: dict[str, Job] = {}
 
 def register_job(name: str, label: Any, run: Callable[[], int]) -> None:
     """Run `run()` in every housekeeping round (registering the same name again replaces it)."""
-    if name in {"delivered", "pruned"}:
+    if name in {"delivered", "emailed", "pruned"}:
         raise ValueError(f"{name!r} is reserved for the kernel's own housekeeping")
     _jobs[name] = Job(name, label, run)
 
@@ -48,15 +49,20 @@ def jobs() -> list[Job]:
 
 
 def run_once() -> dict[str, int]:
-    """One round: {"delivered": events attempted, "pruned": keys deleted, <job>: count ...}.
-    A registered job that fails is logged and counted as 0."""
+    """One round: {"delivered": events attempted, "emailed": notification e-mails sent late,
+    "pruned": keys deleted, <job>: count ...}. A registered job that fails is logged and
+    counted as 0."""
     attempted = 0
     while True:  # a backlog is worked off batch by batch
         batch = delivery.sweep()
         attempted += batch
         if batch < delivery.SWEEP_BATCH:
             break
-    result = {"delivered": attempted, "pruned": idempotency.prune()}
+    result = {
+        "delivered": attempted,
+        "emailed": notifications.send_due_emails(),
+        "pruned": idempotency.prune(),
+    }
     for job in jobs():
         try:
             result[job.name] = int(job.run())

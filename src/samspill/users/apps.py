@@ -53,4 +53,17 @@ class UsersConfig(AppConfig):
                 search=queries.search_users,
             )
         )
+        # The profile shows one's notification e-mail setting (kept by the platform).
+        from samspill.platform import notifications
+        from samspill.users.registry import ProfilePanel, register_profile_panel
+
+        register_profile_panel(
+            ProfilePanel(
+                key="notifications",
+                title=notifications.PROFILE_PANEL_TITLE,
+                template_name="platform/notifications/profile_panel.html",
+                context=notifications.profile_panel_context,
+                order=50,
+            )
+        )
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="samspill.sync_roles")

@@ -33,6 +33,7 @@ from samspill.parties.api.schemas import (
 )
 from samspill.parties.filters import PartyFilterSet
 from samspill.parties.models import Party
+from samspill.platform import audit
 from samspill.platform.errors import NotFound, ValidationFailed
 from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
@@ -152,7 +153,9 @@ def search_parties(request, q: str, limit: int = Query(10, ge=1, le=50)):
 @router.get("/{int:party_id}", response=PartyDetailOut, summary="Get a party")
 def get_party(request, party_id: int):
     require(request.user, VIEW)
-    return _detail(request, party_id)
+    party = _detail(request, party_id)
+    audit.record_read(party, actor=request.user)
+    return party
 
 
 @router.patch("/{int:party_id}", response=PartyDetailOut, summary="Change a party")

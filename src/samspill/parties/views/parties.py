@@ -258,6 +258,7 @@ class PartyDetailView(PermissionRequiredMixin, View):
             )
             return redirect(survivor.get_absolute_url())
         party = queries.party_detail(request.user, pk)
+        audit.record_read(party, actor=request.user)
         context = _panel_context(request, party)
         timeline_entries = _timeline(party)
         context.update(

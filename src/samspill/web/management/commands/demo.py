@@ -105,6 +105,8 @@ class Command(BaseCommand):
         from samspill.catalog import demo as catalog_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
+        from samspill.parties import queries as parties_queries
+        from samspill.platform import demo as platform_demo
         from samspill.users import demo as users_demo
 
         # The users come first: the organisation's teams have demo users as members, and the
@@ -117,6 +119,14 @@ class Command(BaseCommand):
             ),
             Step(
                 "Product catalogue and price lists", lambda: catalog_demo.load(actor=self.actor())
+            ),
+            Step(
+                "Comments and notifications",
+                lambda: platform_demo.load(
+                    parties_queries.visible_parties(None)
+                    .filter(kind="organization")
+                    .order_by("pk")[:3]
+                ),
             ),
         ]
 
