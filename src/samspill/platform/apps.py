@@ -8,6 +8,8 @@ class PlatformConfig(AppConfig):
     name = "samspill.platform"
     label = "platform"
     verbose_name = _("Platform")
+    # The platform's own events are the chatter's: that is what a timeline filter calls them.
+    timeline_label = _("Comments and files")
 
     def ready(self):
         from samspill.platform import chatter_events, events, models, permissions  # noqa: F401

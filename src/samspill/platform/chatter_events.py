@@ -49,7 +49,8 @@ class CommentAdded(ChatterEvent):
 
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
-        return gettext("%(author)s wrote a comment") % payload
+        # The timeline shows who did it beside the summary.
+        return gettext("Wrote a comment")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -91,11 +91,13 @@ def timeline_domains() -> list[str]:
 
 def domain_label(domain: str) -> str:
     """The business area an event comes from, as people call it (the app's translated
-    name: "parties" -> "Contacts"/"Kontakter"); the domain itself if no app has that label."""
+    name: "parties" -> "Contacts"/"Kontakter", or its `timeline_label` where the app's name
+    is not what its events are about); the domain itself if no app has that label."""
     try:
-        return str(apps.get_app_config(domain).verbose_name)
+        config = apps.get_app_config(domain)
     except LookupError:
         return domain
+    return str(getattr(config, "timeline_label", config.verbose_name))
 
 
 def timeline_domain_choices() -> list[tuple[str, str]]:
