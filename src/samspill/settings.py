@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samspill.users",
     "samspill.organization",
     "samspill.parties",
+    "samspill.crm",
     "samspill.automation",
     "samspill.web",
     "samspill.api",
