@@ -217,7 +217,7 @@ def forecast(user, *, group: str = "month", start: date | None = None, end: date
     result = []
     for row in data:
         if group == "owner":
-            name = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+            name = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
             label = name or row["owner__username"] or _("No owner")
             key = row["owner_id"]
         elif group == "team":

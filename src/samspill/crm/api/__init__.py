@@ -1,7 +1,6 @@
 """/api/v1/crm: leads (with the public web form endpoint), the pipeline, the forecast and
 activities. Thin adapters over `services` and `queries`; every write is one service call."""
 
-from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
