@@ -3,7 +3,7 @@ the rate limit are the service's (the same as the JSON API's)."""
 
 from __future__ import annotations
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -19,7 +19,7 @@ from samspill.platform.errors import DomainError, NotFound
 
 
 @method_decorator(xframe_options_exempt, name="dispatch")
-@method_decorator(csp_update({"frame-ancestors": ["*"]}), name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")  # the signed form token plays this part
 class PublicFormView(View):
     def form(self, key):
