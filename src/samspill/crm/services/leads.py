@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samspill.crm import events
@@ -482,7 +482,13 @@ def _read_csv(content: bytes | str) -> list[dict[str, str]]:
     ]
 
 
-SOURCE_WORDS = {str(label).lower(): value for value, label in Lead.Source.choices}
+def _source_words() -> dict[str, str]:
+    """Source values by their value, English label and label in the active language."""
+    words = {value: value for value in Lead.Source.values}
+    with translation.override("en"):
+        words |= {str(label).lower(): value for value, label in Lead.Source.choices}
+    words |= {str(label).lower(): value for value, label in Lead.Source.choices}
+    return words
 
 
 @transaction.atomic
@@ -500,9 +506,10 @@ def import_leads(*, actor, content: bytes | str, all_or_nothing: bool = False, o
     emails = {e.lower() for e in open_leads.exclude(email="").values_list("email", flat=True)}
     names = {(n.lower(), c.lower()) for n, c in open_leads.values_list("name", "company_name")}
     valid: list[Lead] = []
+    source_words = _source_words()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         source = row.get("source", "").strip()
-        row["source"] = SOURCE_WORDS.get(source.lower(), source.lower()) or Lead.Source.IMPORT
+        row["source"] = source_words.get(source.lower(), source.lower()) or Lead.Source.IMPORT
         lead = Lead(**row)
         lead.owner = owner
         try:

@@ -16,6 +16,14 @@ from samspill.platform.errors import Conflict, PermissionDenied, ValidationFaile
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def stage(name_or_flag):
     if name_or_flag == "won":
         return Stage.objects.get(is_won=True)
@@ -132,6 +140,7 @@ def test_board_counts_sums_and_caps_cards_in_three_queries(sales, django_assert_
     assert by_stage[stage("lost").pk].count == 0  # closed more than 30 days ago
 
 
+@pytest.mark.usefixtures("english")
 def test_forecast_weights_by_probability_and_groups(sales):
     team = TeamFactory(name="Salg Øst")
     month = date(2027, 3, 10)
