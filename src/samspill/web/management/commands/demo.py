@@ -101,6 +101,7 @@ class Command(BaseCommand):
         console.print(f"Password for all of them: {password}")
 
     def steps(self) -> list[Step]:
+        from samspill.crm import demo as crm_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.users import demo as users_demo
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             Step(
                 "Customers, suppliers and contacts", lambda: parties_demo.load(actor=self.actor())
             ),
+            Step("Leads, pipeline and activities", lambda: crm_demo.load(actor=self.actor())),
         ]
 
     @staticmethod
