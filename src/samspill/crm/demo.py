@@ -40,9 +40,20 @@ LEADS = [
 ]
 
 DEALS = [
-    "Nytt kassesystem", "Serviceavtale 2027", "Lysanlegg butikk", "Rammeavtale kontorrekvisita",
-    "Oppgradering lager", "Varebiler", "Kaffeautomater", "Skjermer og PC-er", "Hyllesystem",
-    "Arbeidsklær", "Sikkerhetsutstyr", "Emballasje", "Renholdsavtale", "Kantineutstyr",
+    "Nytt kassesystem",
+    "Serviceavtale 2027",
+    "Lysanlegg butikk",
+    "Rammeavtale kontorrekvisita",
+    "Oppgradering lager",
+    "Varebiler",
+    "Kaffeautomater",
+    "Skjermer og PC-er",
+    "Hyllesystem",
+    "Arbeidsklær",
+    "Sikkerhetsutstyr",
+    "Emballasje",
+    "Renholdsavtale",
+    "Kantineutstyr",
 ]
 
 ACTIVITIES = [
@@ -66,8 +77,12 @@ def load(*, actor=None) -> dict[str, int]:
     today = timezone.localdate()
     now = timezone.now()
 
-    form = services.create_web_form(actor=actor, name=DEMO_FORM, default_owner=seller,
-                                    thank_you="Takk! Vi kontakter deg innen én arbeidsdag.")
+    form = services.create_web_form(
+        actor=actor,
+        name=DEMO_FORM,
+        default_owner=seller,
+        thank_you="Takk! Vi kontakter deg innen én arbeidsdag.",
+    )
     for field, operator, value, points in (
         ("company_name", "is_set", "", 20),
         ("orgnr", "is_set", "", 10),
@@ -75,13 +90,20 @@ def load(*, actor=None) -> dict[str, int]:
         ("email", "contains", "gmail", -10),
         ("message", "contains", "tilbud", 15),
     ):
-        services.create_score_rule(actor=actor, field=field, operator=operator, value=value, points=points)
+        services.create_score_rule(
+            actor=actor, field=field, operator=operator, value=value, points=points
+        )
 
     leads = []
     for i, (name, company, email, source) in enumerate(LEADS):
         lead = services.create_lead(
-            actor=actor, name=name, company_name=company, email=email, source=source,
-            owner=seller, web_form=form if source == "web_form" else None,
+            actor=actor,
+            name=name,
+            company_name=company,
+            email=email,
+            source=source,
+            owner=seller,
+            web_form=form if source == "web_form" else None,
             message="Vi ønsker et tilbud på varer til butikken." if i % 3 == 0 else "",
         )
         leads.append(lead)
@@ -91,7 +113,9 @@ def load(*, actor=None) -> dict[str, int]:
 
     teams = list(organization_queries.teams().filter(department__office="front")[:2])
     customers = list(
-        party_queries.visible_parties(None).filter(kind="organization", is_customer=True).order_by("id")[:14]
+        party_queries.visible_parties(None)
+        .filter(kind="organization", is_customer=True)
+        .order_by("id")[:14]
     ) or list(party_queries.visible_parties(None).filter(kind="organization").order_by("id")[:14])
     stages = list(Stage.objects.order_by("position"))
     open_stages = [s for s in stages if not s.is_closed]
@@ -111,9 +135,13 @@ def load(*, actor=None) -> dict[str, int]:
         )
         opportunities.append(opportunity)
     if won and len(opportunities) > 3:
-        services.move_opportunity(opportunities[0], actor=actor, stage=won, reason="Best på service")
+        services.move_opportunity(
+            opportunities[0], actor=actor, stage=won, reason="Best på service"
+        )
     if lost and len(opportunities) > 4:
-        services.move_opportunity(opportunities[1], actor=actor, stage=lost, reason="Valgte en billigere leverandør")
+        services.move_opportunity(
+            opportunities[1], actor=actor, stage=lost, reason="Valgte en billigere leverandør"
+        )
 
     activities = 0
     if seller is not None:
@@ -122,8 +150,13 @@ def load(*, actor=None) -> dict[str, int]:
             due = now + timedelta(days=rng.randrange(-6, 20), hours=rng.randrange(0, 6))
             due = timezone.localtime(due).replace(minute=0, second=0, microsecond=0)
             activity = services.create_activity(
-                actor=actor, kind=kind, subject=subject, due_at=due, owner=seller,
-                party=opportunity.party, opportunity=opportunity,
+                actor=actor,
+                kind=kind,
+                subject=subject,
+                due_at=due,
+                owner=seller,
+                party=opportunity.party,
+                opportunity=opportunity,
                 duration_minutes=60 if kind == "meeting" else 30,
             )
             activities += 1
@@ -131,7 +164,11 @@ def load(*, actor=None) -> dict[str, int]:
                 services.complete_activity(activity, actor=actor, outcome="Kunden ønsker tilbud")
         for lead in leads[:3]:
             services.create_activity(
-                actor=actor, kind="call", subject=f"Ring {lead.name}", lead=lead, owner=seller,
+                actor=actor,
+                kind="call",
+                subject=f"Ring {lead.name}",
+                lead=lead,
+                owner=seller,
                 due_at=now - timedelta(days=1),
             )
             activities += 1

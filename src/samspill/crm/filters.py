@@ -32,7 +32,9 @@ class LeadFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=_users(), empty_label=_("Everyone")
     )
-    min_score = django_filters.NumberFilter(label=_("Score at least"), field_name="score", lookup_expr="gte")
+    min_score = django_filters.NumberFilter(
+        label=_("Score at least"), field_name="score", lookup_expr="gte"
+    )
 
     class Meta:
         model = Lead

@@ -212,7 +212,9 @@ class OpportunityForm(BootstrapMixin, forms.Form):
 
 class CloseForm(BootstrapMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Result"), choices=[("won", _("Won")), ("lost", _("Lost"))], widget=forms.RadioSelect
+        label=_("Result"),
+        choices=[("won", _("Won")), ("lost", _("Lost"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
@@ -221,7 +223,8 @@ class ActivityForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices, initial="call")
     subject = forms.CharField(label=_("Subject"), max_length=200)
     due_at = forms.DateTimeField(
-        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Due"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=30
@@ -231,17 +234,26 @@ class ActivityForm(BootstrapMixin, forms.Form):
     opportunity = forms.ModelChoiceField(
         label=_("Opportunity"), queryset=Opportunity.objects.none(), required=False
     )
-    lead = forms.ModelChoiceField(label=_("Lead"), queryset=Lead.objects.none(), required=False,
-                                  widget=forms.HiddenInput)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.ModelChoiceField(
+        label=_("Lead"), queryset=Lead.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, party=None, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         opportunity = self.fields["opportunity"]
         assert isinstance(opportunity, forms.ModelChoiceField)
-        party_id = self.data.get("party") if self.is_bound else (party.pk if party else self.initial.get("party"))
+        party_id = (
+            self.data.get("party")
+            if self.is_bound
+            else (party.pk if party else self.initial.get("party"))
+        )
         if party_id and str(party_id).isdigit():
-            opportunity.queryset = Opportunity.objects.filter(party_id=party_id).order_by("-created_at")
+            opportunity.queryset = Opportunity.objects.filter(party_id=party_id).order_by(
+                "-created_at"
+            )
         else:
             del self.fields["opportunity"]
         lead_field = self.fields["lead"]
@@ -286,7 +298,9 @@ class ScoreRuleForm(BootstrapMixin, forms.Form):
 
 
 class WebFormForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("e.g. the website it is on"))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. the website it is on")
+    )
     default_owner = user_field(_("Owner of new leads"))
     thank_you = forms.CharField(label=_("Thank-you message"), max_length=300, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -299,7 +313,9 @@ class PublicLeadForm(forms.Form):
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    message = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     token = forms.CharField(widget=forms.HiddenInput)
 

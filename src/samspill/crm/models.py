@@ -38,9 +38,7 @@ class WebForm(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    thank_you = models.CharField(
-        _("thank-you message"), max_length=300, blank=True, default=""
-    )
+    thank_you = models.CharField(_("thank-you message"), max_length=300, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -92,7 +90,11 @@ class ScoreRule(models.Model):
 
     @property
     def needs_value(self) -> bool:
-        return self.operator in (self.Operator.EQUALS, self.Operator.CONTAINS, self.Operator.ENDS_WITH)
+        return self.operator in (
+            self.Operator.EQUALS,
+            self.Operator.CONTAINS,
+            self.Operator.ENDS_WITH,
+        )
 
     def clean(self):
         if self.needs_value and not (self.value or "").strip():
@@ -264,7 +266,10 @@ class Opportunity(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     party = models.ForeignKey(
-        Party, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="crm_opportunities"
+        Party,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="crm_opportunities",
     )
     contact = models.ForeignKey(
         Party,

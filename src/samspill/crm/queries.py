@@ -132,7 +132,9 @@ class Column:
         return (self.total * self.stage.probability / 100).quantize(CENT, ROUND_HALF_UP)
 
 
-def board(user, *, owner=None, team=None, q: str = "", per_stage: int = BOARD_CARDS_PER_STAGE) -> list[Column]:
+def board(
+    user, *, owner=None, team=None, q: str = "", per_stage: int = BOARD_CARDS_PER_STAGE
+) -> list[Column]:
     """The kanban board: one column per stage with its count, total value and the first
     cards by close date. Won and lost columns show what closed in the last 30 days. Three
     queries whatever the number of opportunities: stages, counts and sums, cards."""
@@ -148,7 +150,9 @@ def board(user, *, owner=None, team=None, q: str = "", per_stage: int = BOARD_CA
         rows = rows.filter(team_id=team)
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(party__name__icontains=q))
-    for row in rows.values("stage_id").annotate(n=Count("id"), total=Sum("expected_revenue")).order_by():
+    for row in (
+        rows.values("stage_id").annotate(n=Count("id"), total=Sum("expected_revenue")).order_by()
+    ):
         column = by_stage.get(row["stage_id"])
         if column is not None:
             column.count = row["n"]
@@ -184,8 +188,15 @@ class ForecastRow:
 FORECAST_GROUPS = ("month", "owner", "team")
 
 
-def forecast(user, *, group: str = "month", start: date | None = None, end: date | None = None,
-             owner=None, team=None) -> list[ForecastRow]:
+def forecast(
+    user,
+    *,
+    group: str = "month",
+    start: date | None = None,
+    end: date | None = None,
+    owner=None,
+    team=None,
+) -> list[ForecastRow]:
     """The weighted pipeline of open opportunities (expected revenue × stage probability),
     summed in SQL by close month, owner or team. Overdue close dates count in the first
     month."""
@@ -311,7 +322,11 @@ def feed_activities(owner, *, days_back: int = 90, days_ahead: int = 365) -> Que
 
 
 def owners() -> QuerySet:
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 # --- Party 360 and search ----------------------------------------------------------------------
@@ -335,7 +350,9 @@ def party_opportunities(user, party) -> QuerySet:
 
 
 def party_activities(user, party, limit: int = 10) -> list[Activity]:
-    return list(activities(user).filter(party=party, completed_at__isnull=True).order_by("due_at")[:limit])
+    return list(
+        activities(user).filter(party=party, completed_at__isnull=True).order_by("due_at")[:limit]
+    )
 
 
 def key_figures(user, party) -> list[KeyFigure]:
@@ -358,9 +375,15 @@ def key_figures(user, party) -> list[KeyFigure]:
 def search(user, query: str, limit: int) -> list[SearchHit]:
     hits: list[SearchHit] = []
     if allowed(user, "crm.view_lead"):
-        for row in leads(user).filter(
-            Q(name__icontains=query) | Q(company_name__icontains=query) | Q(email__icontains=query)
-        ).order_by("-created_at")[:limit]:
+        for row in (
+            leads(user)
+            .filter(
+                Q(name__icontains=query)
+                | Q(company_name__icontains=query)
+                | Q(email__icontains=query)
+            )
+            .order_by("-created_at")[:limit]
+        ):
             hits.append(
                 SearchHit(
                     kind=_("Lead"),
@@ -370,9 +393,11 @@ def search(user, query: str, limit: int) -> list[SearchHit]:
                 )
             )
     if allowed(user, "crm.view_opportunity"):
-        for row in opportunities(user).filter(
-            Q(name__icontains=query) | Q(party__name__icontains=query)
-        ).order_by("close_date")[: max(limit - len(hits), 0) or limit]:
+        for row in (
+            opportunities(user)
+            .filter(Q(name__icontains=query) | Q(party__name__icontains=query))
+            .order_by("close_date")[: max(limit - len(hits), 0) or limit]
+        ):
             hits.append(
                 SearchHit(
                     kind=_("Opportunity"),

@@ -19,7 +19,11 @@ LEAD_BADGES = {
     "converted": "text-bg-success",
     "disqualified": "text-bg-secondary",
 }
-OPPORTUNITY_BADGES = {"open": "text-bg-primary", "won": "text-bg-success", "lost": "text-bg-secondary"}
+OPPORTUNITY_BADGES = {
+    "open": "text-bg-primary",
+    "won": "text-bg-success",
+    "lost": "text-bg-secondary",
+}
 
 
 def _person(user) -> str:
@@ -36,17 +40,31 @@ class LeadTable(tables.Table):
     source = tables.Column(verbose_name=_("Source"))
     status = tables.Column(verbose_name=_("Status"))
     score = tables.Column(verbose_name=_("Score"), attrs=RIGHT)
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username"))
+    owner = tables.Column(
+        verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username")
+    )
     created_at = tables.DateTimeColumn(verbose_name=_("Received"), short=True)
 
     class Meta:
         model = Lead
-        fields = ("name", "company_name", "email", "phone", "source", "status", "score", "owner", "created_at")
+        fields = (
+            "name",
+            "company_name",
+            "email",
+            "phone",
+            "source",
+            "status",
+            "score",
+            "owner",
+            "created_at",
+        )
         attrs = TABLE_ATTRS
         order_by = ("-created_at",)
 
     def render_status(self, record, value):
-        return format_html('<span class="badge {}">{}</span>', LEAD_BADGES.get(record.status, ""), value)
+        return format_html(
+            '<span class="badge {}">{}</span>', LEAD_BADGES.get(record.status, ""), value
+        )
 
     def value_status(self, record):
         return record.get_status_display()
@@ -60,18 +78,36 @@ class LeadTable(tables.Table):
 
 class OpportunityTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
-    party = tables.Column(verbose_name=_("Customer"), order_by=("party__name",), linkify=lambda record: record.party.get_absolute_url())
+    party = tables.Column(
+        verbose_name=_("Customer"),
+        order_by=("party__name",),
+        linkify=lambda record: record.party.get_absolute_url(),
+    )
     stage = tables.Column(verbose_name=_("Stage"), order_by=("stage__position",))
     status = tables.Column(verbose_name=_("Status"))
     expected_revenue = tables.Column(verbose_name=_("Expected revenue"), attrs=RIGHT)
-    probability = tables.Column(verbose_name=_("Probability"), accessor="stage__probability", attrs=RIGHT)
+    probability = tables.Column(
+        verbose_name=_("Probability"), accessor="stage__probability", attrs=RIGHT
+    )
     close_date = tables.DateColumn(verbose_name=_("Close date"), short=True)
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username"))
+    owner = tables.Column(
+        verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username")
+    )
     team = tables.Column(verbose_name=_("Team"), order_by=("team__name",), default="—")
 
     class Meta:
         model = Opportunity
-        fields = ("name", "party", "stage", "status", "expected_revenue", "probability", "close_date", "owner", "team")
+        fields = (
+            "name",
+            "party",
+            "stage",
+            "status",
+            "expected_revenue",
+            "probability",
+            "close_date",
+            "owner",
+            "team",
+        )
         attrs = TABLE_ATTRS
         order_by = ("close_date",)
 
@@ -110,8 +146,15 @@ class ActivityTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     subject = tables.Column(verbose_name=_("Subject"), linkify=True)
     party = tables.Column(verbose_name=_("Contact"), order_by=("party__name",), default="—")
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username"))
-    state = tables.Column(verbose_name=_("State"), empty_values=(), accessor="completed_at", order_by=("completed_at",))
+    owner = tables.Column(
+        verbose_name=_("Owner"), order_by=("owner__first_name", "owner__username")
+    )
+    state = tables.Column(
+        verbose_name=_("State"),
+        empty_values=(),
+        accessor="completed_at",
+        order_by=("completed_at",),
+    )
     outcome = tables.Column(verbose_name=_("Outcome"), orderable=False)
 
     class Meta:
@@ -141,7 +184,11 @@ class ActivityTable(tables.Table):
         return _("Open")
 
     def render_state(self, record):
-        css = "text-bg-success" if record.completed_at else ("text-bg-danger" if record.is_overdue else "text-bg-light border")
+        css = (
+            "text-bg-success"
+            if record.completed_at
+            else ("text-bg-danger" if record.is_overdue else "text-bg-light border")
+        )
         return format_html('<span class="badge {}">{}</span>', css, self._state(record))
 
     def value_state(self, record):

@@ -1,7 +1,6 @@
 """/api/v1/crm: leads (with the public web form endpoint), the pipeline, the forecast and
 activities. Thin adapters over `services` and `queries`; every write is one service call."""
 
-
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,7 +100,10 @@ def import_leads(request, file: File[UploadedFile], all_or_nothing: Form[bool] =
     """Columns: name (required), company_name, email, phone, orgnr, source, message
     (Norwegian headers work too). Every bad row is reported; bad rows are never written."""
     if file.size and file.size > 5 * 1024 * 1024:
-        raise ValidationFailed(_("The file is larger than 5 MB."), errors={"file": [_("The file is larger than 5 MB.")]})
+        raise ValidationFailed(
+            _("The file is larger than 5 MB."),
+            errors={"file": [_("The file is larger than 5 MB.")]},
+        )
     report = services.import_leads(
         actor=request.user, content=file.read(), all_or_nothing=all_or_nothing
     )
@@ -237,7 +239,9 @@ def create_stage(request, payload: StageIn):
 @router.patch("/stages/{stage_id}", response=StageOut, summary="Change a pipeline stage")
 def patch_stage(request, stage_id: int, payload: StagePatch):
     stage = queries.stage(request.user, stage_id)
-    return services.update_stage(stage, actor=request.user, **payload.model_dump(exclude_unset=True))
+    return services.update_stage(
+        stage, actor=request.user, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.delete("/stages/{stage_id}", response={204: None}, summary="Delete an empty stage")
@@ -262,9 +266,7 @@ def list_opportunities(request, filters: Query[OpportunityFilters]):
 
 @router.post("/opportunities", response={201: OpportunityOut}, summary="Open an opportunity")
 def create_opportunity(request, payload: OpportunityIn):
-    opportunity = services.create_opportunity(
-        actor=request.user, **_renamed(payload.model_dump())
-    )
+    opportunity = services.create_opportunity(actor=request.user, **_renamed(payload.model_dump()))
     return Status(201, queries.opportunity(request.user, opportunity.pk))
 
 
@@ -370,7 +372,9 @@ def list_activities(request, filters: Query[ActivityFilters]):
 
 @router.post("/activities", response={201: ActivityOut}, summary="Plan an activity")
 def create_activity(request, payload: ActivityIn):
-    return Status(201, services.create_activity(actor=request.user, **_renamed(payload.model_dump())))
+    return Status(
+        201, services.create_activity(actor=request.user, **_renamed(payload.model_dump()))
+    )
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut, summary="One activity")

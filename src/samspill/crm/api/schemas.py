@@ -1,6 +1,5 @@
 """Request and response schemas of /api/v1/crm."""
 
-
 from datetime import date, datetime
 from decimal import Decimal
 

@@ -16,9 +16,9 @@ from samspill.crm.services.activities import (
 )
 from samspill.crm.services.common import RateLimited
 from samspill.crm.services.leads import (
-    active_web_form,
     Conversion,
     ImportReport,
+    active_web_form,
     capture_web_lead,
     convert_lead,
     create_lead,
@@ -53,10 +53,10 @@ from samspill.crm.services.setup import (
 )
 
 __all__ = [
-    "active_web_form",
     "Conversion",
     "ImportReport",
     "RateLimited",
+    "active_web_form",
     "calendar_feed",
     "capture_web_lead",
     "complete_activity",

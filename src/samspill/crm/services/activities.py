@@ -14,14 +14,29 @@ from django.utils.translation import gettext as _
 
 from samspill.crm import events
 from samspill.crm.models import Activity, Lead, Opportunity
-from samspill.crm.services.common import check, full_clean, reject_unknown, resolve, resolve_user, strip
+from samspill.crm.services.common import (
+    check,
+    full_clean,
+    reject_unknown,
+    resolve,
+    resolve_user,
+    strip,
+)
 from samspill.parties.models import Party
 from samspill.platform import audit
 from samspill.platform.errors import Conflict, NotFound, ValidationFailed
 from samspill.platform.events import publish
 
 ACTIVITY_FIELDS = (
-    "kind", "subject", "notes", "due_at", "duration_minutes", "owner", "party", "opportunity", "lead",
+    "kind",
+    "subject",
+    "notes",
+    "due_at",
+    "duration_minutes",
+    "owner",
+    "party",
+    "opportunity",
+    "lead",
 )
 AUDIT_EXCLUDE = ("created_at", "updated_at", "reminded_at")
 REMINDER_MINUTES = 30  # default: remind the owner this long before an activity is due
@@ -36,7 +51,9 @@ def _assign(activity: Activity, data: dict) -> None:
                 raise ValidationFailed(message, errors={"owner": [message]})
             activity.owner = owner
         elif name == "party":
-            party = resolve(Party, value, "party", _("Choose an existing contact."), Party.objects.current())
+            party = resolve(
+                Party, value, "party", _("Choose an existing contact."), Party.objects.current()
+            )
             activity.party = party
         elif name == "opportunity":
             activity.opportunity = resolve(
@@ -107,7 +124,7 @@ def _lock(activity: Activity) -> Activity:
 @transaction.atomic
 def update_activity(activity: Activity, *, actor, **changes) -> Activity:
     check(actor, "crm.change_activity")
-    reject_unknown(changes, ACTIVITY_FIELDS + ("outcome",))
+    reject_unknown(changes, (*ACTIVITY_FIELDS, "outcome"))
     activity = _lock(activity)
     before = _snapshot(activity)
     _assign(activity, changes)
@@ -202,7 +219,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
         with translation.override(language):
             lines = [
                 f"- {timezone.localtime(a.due_at):%H:%M} {a.get_kind_display()}: {a.subject}"
-                + (f" ({a.party.display_name})" if a.party_id else "")
+                + (f" ({a.party.display_name})" if a.party is not None else "")
                 + f"\n  {reverse('crm:activity_detail', args=[a.pk])}"
                 for a in items
             ]
@@ -219,7 +236,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
 def create_follow_up(subject_id, params, actor) -> Activity:
     """The automation action: plan an activity for the party an event is about."""
-    party = Party.objects.current().filter(pk=subject_id).first() if str(subject_id).isdigit() else None
+    party = (
+        Party.objects.current().filter(pk=subject_id).first() if str(subject_id).isdigit() else None
+    )
     if party is None:
         raise NotFound(_("There is no contact with id %(id)s.") % {"id": subject_id})
     owner = None
@@ -227,7 +246,9 @@ def create_follow_up(subject_id, params, actor) -> Activity:
     if username:
         owner = get_user_model().objects.filter(username=username, is_active=True).first()
         if owner is None:
-            raise ValidationFailed(errors={"owner": [_("There is no active user with this username.")]})
+            raise ValidationFailed(
+                errors={"owner": [_("There is no active user with this username.")]}
+            )
     elif party.owner_id and party.owner.is_active:
         owner = party.owner
     elif actor is not None and getattr(actor, "is_authenticated", False):
@@ -238,7 +259,9 @@ def create_follow_up(subject_id, params, actor) -> Activity:
     if days < 0 or days > 365:
         raise ValidationFailed(errors={"days": [_("Enter between 0 and 365 days.")]})
     due = timezone.localtime() + timedelta(days=days)
-    due = due.replace(hour=9, minute=0, second=0, microsecond=0) if days else due + timedelta(hours=1)
+    due = (
+        due.replace(hour=9, minute=0, second=0, microsecond=0) if days else due + timedelta(hours=1)
+    )
     return create_activity(
         actor=actor,
         kind=params.get("kind") or Activity.Kind.TASK,

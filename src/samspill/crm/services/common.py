@@ -61,6 +61,7 @@ def resolve_user(value, field: str):
     User = get_user_model()
     if value in (None, ""):
         return None
+    user: Any
     if isinstance(value, User):
         user = value
     else:

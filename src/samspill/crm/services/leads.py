@@ -23,7 +23,6 @@ from samspill.crm.models import Lead, ScoreRule, WebForm
 from samspill.crm.services.common import (
     RateLimited,
     check,
-    full_clean,
     reject_unknown,
     resolve_user,
     strip,
@@ -59,7 +58,9 @@ def active_rules() -> list[ScoreRule]:
 
 def score_of(lead: Lead, rules: list[ScoreRule] | None = None) -> int:
     """The sum of the points of every active rule the lead meets."""
-    return sum(rule.points for rule in (active_rules() if rules is None else rules) if rule.matches(lead))
+    return sum(
+        rule.points for rule in (active_rules() if rules is None else rules) if rule.matches(lead)
+    )
 
 
 def rescore_open_leads() -> int:
@@ -123,7 +124,10 @@ def _build(data: dict[str, Any]) -> Lead:
 
 def _created(lead: Lead, actor) -> Lead:
     audit.record(
-        "create", lead, actor=actor, changes=audit.diff({}, audit.snapshot(lead, exclude=AUDIT_EXCLUDE))
+        "create",
+        lead,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(lead, exclude=AUDIT_EXCLUDE)),
     )
     publish(
         events.LeadCreated(
@@ -214,7 +218,10 @@ def disqualify_lead(lead: Lead, *, actor, reason: str) -> Lead:
         "update",
         lead,
         actor=actor,
-        changes={"status": [before, lead.status], "disqualify_reason": ["", lead.disqualify_reason]},
+        changes={
+            "status": [before, lead.status],
+            "disqualify_reason": ["", lead.disqualify_reason],
+        },
     )
     publish(
         events.LeadDisqualified(lead_id=lead.pk, name=lead.name, reason=lead.disqualify_reason),
@@ -320,7 +327,10 @@ def convert_lead(
     lead.converted_at = timezone.now()
     lead.save(update_fields=["status", "party", "contact", "converted_at", "updated_at"])
     audit.record(
-        "update", lead, actor=actor, changes=audit.diff(before, audit.snapshot(lead, exclude=AUDIT_EXCLUDE))
+        "update",
+        lead,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(lead, exclude=AUDIT_EXCLUDE)),
     )
     publish(
         events.LeadConverted(
@@ -382,10 +392,14 @@ def _check_token(form_key: str, token: str) -> None:
     invalid = _("The form has expired or was tampered with. Reload the page and try again.")
     try:
         data = signing.loads(
-            token or "", salt=SIGNING_SALT, max_age=_setting("CRM_WEB_FORM_MAX_AGE", WEB_FORM_MAX_AGE)
+            token or "",
+            salt=SIGNING_SALT,
+            max_age=_setting("CRM_WEB_FORM_MAX_AGE", WEB_FORM_MAX_AGE),
         )
     except signing.BadSignature:
-        raise ValidationFailed(invalid, code="form_token_invalid", errors={"token": [invalid]}) from None
+        raise ValidationFailed(
+            invalid, code="form_token_invalid", errors={"token": [invalid]}
+        ) from None
     if not isinstance(data, dict) or data.get("k") != form_key:
         raise ValidationFailed(invalid, code="form_token_invalid", errors={"token": [invalid]})
     minimum = _setting("CRM_WEB_FORM_MIN_SECONDS", WEB_FORM_MIN_SECONDS)
@@ -471,13 +485,18 @@ def _read_csv(content: bytes | str) -> list[dict[str, str]]:
         message = _("The file is empty.")
         raise ValidationFailed(message, errors={"file": [message]})
     headers = {
-        raw: HEADER_ALIASES.get(raw.strip().lower(), raw.strip().lower()) for raw in reader.fieldnames
+        raw: HEADER_ALIASES.get(raw.strip().lower(), raw.strip().lower())
+        for raw in reader.fieldnames
     }
     if "name" not in headers.values():
         message = _("The file needs a column “name”.")
         raise ValidationFailed(message, errors={"file": [message]})
     return [
-        {headers[k]: (v or "").strip() for k, v in row.items() if k in headers and headers[k] in IMPORT_COLUMNS}
+        {
+            headers[k]: (v or "").strip()
+            for k, v in row.items()
+            if k in headers and headers[k] in IMPORT_COLUMNS
+        }
         for row in reader
     ]
 
@@ -492,7 +511,9 @@ def _source_words() -> dict[str, str]:
 
 
 @transaction.atomic
-def import_leads(*, actor, content: bytes | str, all_or_nothing: bool = False, owner=None) -> ImportReport:
+def import_leads(
+    *, actor, content: bytes | str, all_or_nothing: bool = False, owner=None
+) -> ImportReport:
     """Leads from a CSV file (comma, semicolon or tab separated; UTF-8 or Windows-1252).
     Every bad row is reported with its row number; bad rows are never written. Rows whose
     email (or name and company) matches an open lead are skipped, so a file can be

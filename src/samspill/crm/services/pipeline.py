@@ -34,7 +34,9 @@ AUDIT_EXCLUDE = ("created_at", "updated_at")
 def money(value, field: str = "expected_revenue") -> Decimal:
     """A non-negative amount in NOK, rounded half up to øre."""
     try:
-        amount = Decimal(str(value if value not in (None, "") else "0").replace(" ", "").replace(",", "."))
+        amount = Decimal(
+            str(value if value not in (None, "") else "0").replace(" ", "").replace(",", ".")
+        )
     except (InvalidOperation, ValueError):
         amount = None
     if amount is None or not amount.is_finite() or amount < 0:
@@ -51,14 +53,24 @@ def _stage_snapshot(stage: Stage) -> dict:
 
 
 @transaction.atomic
-def create_stage(*, actor, name: str, probability: int, position: int | None = None,
-                 is_won: bool = False, is_lost: bool = False) -> Stage:
+def create_stage(
+    *,
+    actor,
+    name: str,
+    probability: int,
+    position: int | None = None,
+    is_won: bool = False,
+    is_lost: bool = False,
+) -> Stage:
     check(actor, "crm.add_stage")
     if position is None:
         position = (Stage.objects.aggregate(m=Max("position"))["m"] or 0) + 10
     stage = Stage(
-        name=strip(name) or "", probability=probability, position=position,
-        is_won=bool(is_won), is_lost=bool(is_lost),
+        name=strip(name) or "",
+        probability=probability,
+        position=position,
+        is_won=bool(is_won),
+        is_lost=bool(is_lost),
     )
     full_clean(stage)
     stage.save()
@@ -255,7 +267,9 @@ def move_opportunity(opportunity: Opportunity, *, actor, stage, reason: str = ""
         opportunity.closed_at = None
         opportunity.reason = ""
     opportunity.save(update_fields=["stage", "status", "closed_at", "reason", "updated_at"])
-    audit.record("update", opportunity, actor=actor, changes=audit.diff(before, _snapshot(opportunity)))
+    audit.record(
+        "update", opportunity, actor=actor, changes=audit.diff(before, _snapshot(opportunity))
+    )
     publish(
         events.OpportunityStageChanged(
             opportunity_id=opportunity.pk,

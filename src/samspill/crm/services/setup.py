@@ -29,7 +29,12 @@ def create_web_form(*, actor, **data) -> WebForm:
     _assign(form, data)
     full_clean(form)
     form.save()
-    audit.record("create", form, actor=actor, changes=audit.diff({}, audit.snapshot(form, exclude=("key", "created_at"))))
+    audit.record(
+        "create",
+        form,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(form, exclude=("key", "created_at"))),
+    )
     return form
 
 

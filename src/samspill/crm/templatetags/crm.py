@@ -34,4 +34,12 @@ def nok_whole(value, currency: str = "NOK") -> str:
     if value in (None, ""):
         return ""
     amount = Decimal(str(value)).quantize(Decimal("1"))
-    return format_currency(amount, currency or "NOK", locale=_locale(), format="¤ #,##0", currency_digits=False) if _locale() == "en_GB" else format_currency(amount, currency or "NOK", locale=_locale(), format="#,##0 ¤", currency_digits=False)
+    return (
+        format_currency(
+            amount, currency or "NOK", locale=_locale(), format="¤ #,##0", currency_digits=False
+        )
+        if _locale() == "en_GB"
+        else format_currency(
+            amount, currency or "NOK", locale=_locale(), format="#,##0 ¤", currency_digits=False
+        )
+    )

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 def test_plan_and_complete_an_activity(sales, events, audit_entries):
     opportunity = OpportunityFactory()
     activity = services.create_activity(
-        actor=sales, kind="meeting", subject="Demo", due_at=timezone.now() + timedelta(days=2),
+        actor=sales,
+        kind="meeting",
+        subject="Demo",
+        due_at=timezone.now() + timedelta(days=2),
         opportunity=opportunity.pk,
     )
     assert activity.owner == sales and activity.party == opportunity.party
@@ -45,19 +48,26 @@ def test_activity_needs_a_party_or_lead_and_a_due_time(sales):
     assert "due_at" in caught.value.errors
     other = OpportunityFactory()
     with pytest.raises(ValidationFailed) as caught:
-        services.create_activity(actor=sales, subject="Ring", due_at=timezone.now(),
-                                 party=OrganizationFactory().pk, opportunity=other.pk)
+        services.create_activity(
+            actor=sales,
+            subject="Ring",
+            due_at=timezone.now(),
+            party=OrganizationFactory().pk,
+            opportunity=other.pk,
+        )
     assert "opportunity" in caught.value.errors
     assert Activity.objects.count() == 0
-    lead_activity = services.create_activity(actor=sales, subject="Ring lead", due_at=timezone.now(),
-                                             lead=LeadFactory().pk)
+    lead_activity = services.create_activity(
+        actor=sales, subject="Ring lead", due_at=timezone.now(), lead=LeadFactory().pk
+    )
     assert lead_activity.party is None
 
 
 def test_service_may_log_activities_but_not_delete(make_user):
     service = make_user("service")
-    activity = services.create_activity(actor=service, subject="Support", due_at=timezone.now(),
-                                        party=OrganizationFactory().pk)
+    activity = services.create_activity(
+        actor=service, subject="Support", due_at=timezone.now(), party=OrganizationFactory().pk
+    )
     with pytest.raises(PermissionDenied):
         services.delete_activity(activity, actor=service)
 

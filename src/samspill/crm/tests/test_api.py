@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from samspill.crm.models import Lead, Opportunity, Stage
 from samspill.crm.services.leads import SIGNING_SALT
-from samspill.crm.tests.factories import ActivityFactory, LeadFactory, OpportunityFactory, WebFormFactory
+from samspill.crm.tests.factories import (
+    ActivityFactory,
+    LeadFactory,
+    OpportunityFactory,
+    WebFormFactory,
+)
 from samspill.parties.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,21 +28,30 @@ def post(client, url, body):
 
 def test_lead_crud_and_conversion(api, sales):
     client = api(sales)
-    response = post(client, "/api/v1/crm/leads", {"name": "Kari Nordmann", "company_name": "Fjordlys AS",
-                                                   "email": "kari@fjordlys.example"})
+    response = post(
+        client,
+        "/api/v1/crm/leads",
+        {"name": "Kari Nordmann", "company_name": "Fjordlys AS", "email": "kari@fjordlys.example"},
+    )
     assert response.status_code == 201, response.content
     lead_id = response.json()["id"]
     response = client.get("/api/v1/crm/leads?status=new")
     assert response.json()["count"] == 1
-    response = client.patch(f"/api/v1/crm/leads/{lead_id}", json.dumps({"phone": "41234567"}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/crm/leads/{lead_id}",
+        json.dumps({"phone": "41234567"}),
+        content_type="application/json",
+    )
     assert response.json()["phone"] == "+4741234567"
     assert client.get(f"/api/v1/crm/leads/{lead_id}/duplicates").json() == []
     response = post(client, f"/api/v1/crm/leads/{lead_id}/convert", {"expected_revenue": "50000"})
     assert response.status_code == 201, response.content
     body = response.json()
     opportunity = client.get(f"/api/v1/crm/opportunities/{body['opportunity_id']}").json()
-    assert opportunity["party_id"] == body["party_id"] and opportunity["expected_revenue"] == "50000.00"
+    assert (
+        opportunity["party_id"] == body["party_id"]
+        and opportunity["expected_revenue"] == "50000.00"
+    )
     response = post(client, f"/api/v1/crm/leads/{lead_id}/convert", {})
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
@@ -51,7 +65,11 @@ def test_bad_input_is_a_problem_not_a_500(api, sales):
     body = response.json()
     assert body["code"] == "validation_failed" and {"email", "orgnr"} <= set(body["errors"])
     assert client.get("/api/v1/crm/leads/999999").status_code == 404
-    response = post(client, "/api/v1/crm/opportunities", {"name": "X", "party_id": 99999, "close_date": "2027-01-01"})
+    response = post(
+        client,
+        "/api/v1/crm/opportunities",
+        {"name": "X", "party_id": 99999, "close_date": "2027-01-01"},
+    )
     assert response.status_code == 422
     assert Lead.objects.count() == 0 and Opportunity.objects.count() == 0
 
@@ -59,7 +77,11 @@ def test_bad_input_is_a_problem_not_a_500(api, sales):
 def test_marketing_may_not_open_opportunities(api, make_user):
     client = api(make_user("marketing"))
     party = OrganizationFactory()
-    response = post(client, "/api/v1/crm/opportunities", {"name": "X", "party_id": party.pk, "close_date": "2027-01-01"})
+    response = post(
+        client,
+        "/api/v1/crm/opportunities",
+        {"name": "X", "party_id": party.pk, "close_date": "2027-01-01"},
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/crm/leads").status_code == 200
 
@@ -68,7 +90,9 @@ def test_move_win_and_lose_through_the_api(api, sales):
     client = api(sales)
     opportunity = OpportunityFactory()
     won = Stage.objects.get(is_won=True)
-    response = post(client, f"/api/v1/crm/opportunities/{opportunity.pk}/move", {"stage_id": won.pk})
+    response = post(
+        client, f"/api/v1/crm/opportunities/{opportunity.pk}/move", {"stage_id": won.pk}
+    )
     assert response.json()["status"] == "won"
     other = OpportunityFactory()
     response = post(client, f"/api/v1/crm/opportunities/{other.pk}/lost", {"reason": ""})
@@ -104,7 +128,11 @@ def test_activities_api(api, sales):
     client = api(sales)
     party = OrganizationFactory()
     due = (timezone.now() - timedelta(hours=1)).isoformat()
-    response = post(client, "/api/v1/crm/activities", {"subject": "Ring", "kind": "call", "due_at": due, "party_id": party.pk})
+    response = post(
+        client,
+        "/api/v1/crm/activities",
+        {"subject": "Ring", "kind": "call", "due_at": due, "party_id": party.pk},
+    )
     assert response.status_code == 201, response.content
     activity_id = response.json()["id"]
     assert response.json()["is_overdue"] is True
@@ -122,9 +150,16 @@ def test_web_lead_endpoint_needs_no_login(settings):
     form = WebFormFactory(thank_you="Takk!")
     anonymous = Client()
     token = anonymous.get(f"/api/v1/crm/web-leads/token?form_key={form.key}").json()["token"]
-    response = post(anonymous, "/api/v1/crm/web-leads", {
-        "form_key": form.key, "token": token, "name": "Nett Kunde", "email": "nett@example.no",
-    })
+    response = post(
+        anonymous,
+        "/api/v1/crm/web-leads",
+        {
+            "form_key": form.key,
+            "token": token,
+            "name": "Nett Kunde",
+            "email": "nett@example.no",
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["message"] == "Takk!"
     assert Lead.objects.get().source == "web_form"
@@ -137,12 +172,19 @@ def test_web_lead_flood_gets_429_problem(settings):
     token = signing.dumps({"k": form.key, "t": time.time() - 30}, salt=SIGNING_SALT, compress=True)
     anonymous = Client(REMOTE_ADDR="192.0.2.7")
     statuses = [
-        post(anonymous, "/api/v1/crm/web-leads", {"form_key": form.key, "token": token, "name": f"N{i}",
-                                                  "email": f"n{i}@example.no"}).status_code
+        post(
+            anonymous,
+            "/api/v1/crm/web-leads",
+            {"form_key": form.key, "token": token, "name": f"N{i}", "email": f"n{i}@example.no"},
+        ).status_code
         for i in range(5)
     ]
     assert statuses == [201, 201, 201, 429, 429]
-    response = post(anonymous, "/api/v1/crm/web-leads", {"form_key": form.key, "token": token, "name": "N", "email": "n@example.no"})
+    response = post(
+        anonymous,
+        "/api/v1/crm/web-leads",
+        {"form_key": form.key, "token": token, "name": "N", "email": "n@example.no"},
+    )
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == "rate_limited" and body["retry_after"] > 0
@@ -153,12 +195,24 @@ def test_web_lead_honeypot_and_speed(settings):
     form = WebFormFactory()
     anonymous = Client()
     token = anonymous.get(f"/api/v1/crm/web-leads/token?form_key={form.key}").json()["token"]
-    response = post(anonymous, "/api/v1/crm/web-leads", {"form_key": form.key, "token": token, "name": "Rask",
-                                                         "email": "r@example.no"})
+    response = post(
+        anonymous,
+        "/api/v1/crm/web-leads",
+        {"form_key": form.key, "token": token, "name": "Rask", "email": "r@example.no"},
+    )
     assert response.status_code == 422 and response.json()["code"] == "too_fast"
     old = signing.dumps({"k": form.key, "t": time.time() - 30}, salt=SIGNING_SALT, compress=True)
-    response = post(anonymous, "/api/v1/crm/web-leads", {"form_key": form.key, "token": old, "name": "Bot",
-                                                         "email": "b@example.no", "website": "http://x"})
+    response = post(
+        anonymous,
+        "/api/v1/crm/web-leads",
+        {
+            "form_key": form.key,
+            "token": old,
+            "name": "Bot",
+            "email": "b@example.no",
+            "website": "http://x",
+        },
+    )
     assert response.status_code == 422 and response.json()["code"] == "spam_suspected"
     assert Lead.objects.count() == 0
 
@@ -166,7 +220,9 @@ def test_web_lead_honeypot_and_speed(settings):
 def test_import_through_the_api(api, sales):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("leads.csv", b"name,email\nKari,kari@example.no\nPer,ugyldig\n", "text/csv")
+    upload = SimpleUploadedFile(
+        "leads.csv", b"name,email\nKari,kari@example.no\nPer,ugyldig\n", "text/csv"
+    )
     response = api(sales).post("/api/v1/crm/leads/import", {"file": upload})
     assert response.status_code == 200, response.content
     body = response.json()

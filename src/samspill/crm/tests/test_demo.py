@@ -17,7 +17,11 @@ def test_demo_crm_is_believable_and_idempotent(make_user):
     OrganizationFactory.create_batch(8, is_customer=True)
     added = demo.load(actor=make_user("admin"))
     assert added["leads"] == 10 and added["opportunities"] == 8 and added["activities"] > 5
-    assert set(Lead.objects.values_list("status", flat=True)) == {"new", "qualified", "disqualified"}
+    assert set(Lead.objects.values_list("status", flat=True)) == {
+        "new",
+        "qualified",
+        "disqualified",
+    }
     assert Opportunity.objects.values("stage").distinct().count() >= 4
     assert set(Opportunity.objects.values_list("status", flat=True)) == {"open", "won", "lost"}
     mine = Activity.objects.filter(owner=seller, completed_at__isnull=True)

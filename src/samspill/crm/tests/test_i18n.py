@@ -9,8 +9,11 @@ from samspill.crm.events import OpportunityStageChanged
 def test_strings_are_translated():
     with translation.override("nb"):
         assert gettext("Pipeline") == "Salgstrakt"
-        assert OpportunityStageChanged.summarize(
-            {"name": "Nytt tak", "from_stage": "Tilbud", "to_stage": "Vunnet"}
-        ) == "Muligheten Nytt tak ble flyttet fra Tilbud til Vunnet"
+        assert (
+            OpportunityStageChanged.summarize(
+                {"name": "Nytt tak", "from_stage": "Tilbud", "to_stage": "Vunnet"}
+            )
+            == "Muligheten Nytt tak ble flyttet fra Tilbud til Vunnet"
+        )
     with translation.override("en"):
         assert gettext("Pipeline") == "Pipeline"

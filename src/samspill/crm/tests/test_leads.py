@@ -23,7 +23,9 @@ ORGNR = "923609016"
 
 def test_create_lead_normalises_scores_audits_and_publishes(sales, events, audit_entries):
     services.create_score_rule(actor=None, field="company_name", operator="is_set", points=20)
-    services.create_score_rule(actor=None, field="email", operator="ends_with", value="@gmail.com", points=-5)
+    services.create_score_rule(
+        actor=None, field="email", operator="ends_with", value="@gmail.com", points=-5
+    )
     lead = services.create_lead(
         actor=sales,
         name=" Kari Nordmann ",
@@ -33,7 +35,10 @@ def test_create_lead_normalises_scores_audits_and_publishes(sales, events, audit
         orgnr="923 609 016",
     )
     assert (lead.name, lead.email, lead.phone, lead.orgnr) == (
-        "Kari Nordmann", "kari@fjordlys.example", "+4741234567", ORGNR
+        "Kari Nordmann",
+        "kari@fjordlys.example",
+        "+4741234567",
+        ORGNR,
     )
     assert lead.score == 20
     assert lead.status == Lead.Status.NEW
@@ -63,7 +68,9 @@ def test_roles_decide_who_may_enter_leads(make_user):
 def test_score_is_recalculated_on_change_and_when_rules_change(sales):
     lead = services.create_lead(actor=sales, name="Per", email="per@example.no")
     assert lead.score == 0
-    rule = services.create_score_rule(actor=None, field="company_name", operator="contains", value="as", points=15)
+    rule = services.create_score_rule(
+        actor=None, field="company_name", operator="contains", value="as", points=15
+    )
     lead.refresh_from_db()
     assert lead.score == 0
     lead = services.update_lead(lead, actor=sales, company_name="Per Bygg AS")
@@ -78,7 +85,9 @@ def test_score_is_recalculated_on_change_and_when_rules_change(sales):
 
 def test_rule_that_needs_a_value_is_refused():
     with pytest.raises(ValidationFailed) as caught:
-        services.create_score_rule(actor=None, field="email", operator="contains", value="", points=5)
+        services.create_score_rule(
+            actor=None, field="email", operator="contains", value="", points=5
+        )
     assert "value" in caught.value.errors
     assert ScoreRule.objects.count() == 0
 
@@ -92,14 +101,21 @@ def test_qualify_and_disqualify(sales, events):
         services.disqualify_lead(lead, actor=sales, reason="  ")
     lead = services.disqualify_lead(lead, actor=sales, reason="Ingen budsjett")
     assert (lead.status, lead.disqualify_reason) == ("disqualified", "Ingen budsjett")
-    assert events("crm.lead.") == ["crm.lead.created", "crm.lead.qualified", "crm.lead.disqualified"]
+    assert events("crm.lead.") == [
+        "crm.lead.created",
+        "crm.lead.qualified",
+        "crm.lead.disqualified",
+    ]
     with pytest.raises(Conflict):
         services.update_lead(lead, actor=sales, name="Nytt navn")
 
 
 def test_convert_creates_organisation_contact_and_opportunity_in_one_step(sales, events):
     lead = services.create_lead(
-        actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="kari@fjordlys.example",
+        actor=sales,
+        name="Kari Nordmann",
+        company_name="Fjordlys AS",
+        email="kari@fjordlys.example",
         orgnr=ORGNR,
     )
     result = services.convert_lead(lead, actor=sales, expected_revenue="125000,5")
@@ -123,7 +139,9 @@ def test_convert_creates_organisation_contact_and_opportunity_in_one_step(sales,
 def test_converted_events_name_the_party_for_its_timeline(sales):
     from samspill.platform.timeline import timeline
 
-    lead = services.create_lead(actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="k@f.example")
+    lead = services.create_lead(
+        actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="k@f.example"
+    )
     result = services.convert_lead(lead, actor=sales)
     types = [entry.event.type for entry in timeline("party", result.party.pk)]
     assert "crm.lead.converted" in types and "crm.opportunity.created" in types
@@ -131,7 +149,9 @@ def test_converted_events_name_the_party_for_its_timeline(sales):
 
 def test_convert_stops_at_a_duplicate_and_writes_nothing(sales, events):
     existing = OrganizationFactory(name="Fjordlys AS", orgnr=ORGNR)
-    lead = services.create_lead(actor=sales, name="Kari", company_name="Fjordlys AS", email="k@f.example", orgnr=ORGNR)
+    lead = services.create_lead(
+        actor=sales, name="Kari", company_name="Fjordlys AS", email="k@f.example", orgnr=ORGNR
+    )
     assert queries.lead_duplicates(lead) == [existing]
     with pytest.raises(DuplicateParty):
         services.convert_lead(lead, actor=sales)
@@ -170,7 +190,11 @@ def test_web_lead_is_captured_with_the_forms_owner(make_user, events):
     owner = make_user("sales")
     form = WebFormFactory(default_owner=owner)
     lead = services.capture_web_lead(
-        form_key=form.key, token=_old_token(form.key), name="Nettkunde", email="n@example.no", ip="10.0.0.1"
+        form_key=form.key,
+        token=_old_token(form.key),
+        name="Nettkunde",
+        email="n@example.no",
+        ip="10.0.0.1",
     )
     assert (lead.source, lead.web_form, lead.owner) == ("web_form", form, owner)
     assert events("crm.") == ["crm.lead.created"]
@@ -178,8 +202,12 @@ def test_web_lead_is_captured_with_the_forms_owner(make_user, events):
 
 @pytest.mark.parametrize(
     ("kind", "code"),
-    [("honeypot", "spam_suspected"), ("fast", "too_fast"), ("tampered", "form_token_invalid"),
-     ("other_form", "form_token_invalid")],
+    [
+        ("honeypot", "spam_suspected"),
+        ("fast", "too_fast"),
+        ("tampered", "form_token_invalid"),
+        ("other_form", "form_token_invalid"),
+    ],
 )
 def test_web_form_spam_is_refused_and_nothing_written(kind, code):
     form = WebFormFactory()
@@ -192,8 +220,12 @@ def test_web_form_spam_is_refused_and_nothing_written(kind, code):
     }[kind]
     with pytest.raises(ValidationFailed) as caught:
         services.capture_web_lead(
-            form_key=form.key, token=token, honeypot="http://spam" if kind == "honeypot" else "",
-            name="Bot", email="bot@example.no", ip="10.0.0.2",
+            form_key=form.key,
+            token=token,
+            honeypot="http://spam" if kind == "honeypot" else "",
+            name="Bot",
+            email="bot@example.no",
+            ip="10.0.0.2",
         )
     assert caught.value.code == code
     assert Lead.objects.count() == 0
@@ -203,22 +235,39 @@ def test_web_form_rate_limit_per_address(settings):
     settings.SAMSPILL = {**settings.SAMSPILL, "CRM_WEB_LEADS_PER_WINDOW": 2}
     form = WebFormFactory()
     for i in range(2):
-        services.capture_web_lead(form_key=form.key, token=_old_token(form.key), name=f"P{i}",
-                                  email=f"p{i}@example.no", ip="10.0.0.3")
+        services.capture_web_lead(
+            form_key=form.key,
+            token=_old_token(form.key),
+            name=f"P{i}",
+            email=f"p{i}@example.no",
+            ip="10.0.0.3",
+        )
     with pytest.raises(services.RateLimited) as caught:
-        services.capture_web_lead(form_key=form.key, token=_old_token(form.key), name="P3",
-                                  email="p3@example.no", ip="10.0.0.3")
+        services.capture_web_lead(
+            form_key=form.key,
+            token=_old_token(form.key),
+            name="P3",
+            email="p3@example.no",
+            ip="10.0.0.3",
+        )
     assert caught.value.status == 429 and caught.value.extra["limit"] == 2
     # another address is not affected
-    services.capture_web_lead(form_key=form.key, token=_old_token(form.key), name="P4",
-                              email="p4@example.no", ip="10.0.0.4")
+    services.capture_web_lead(
+        form_key=form.key,
+        token=_old_token(form.key),
+        name="P4",
+        email="p4@example.no",
+        ip="10.0.0.4",
+    )
     assert Lead.objects.count() == 3
 
 
 def test_inactive_form_is_refused():
     form = WebFormFactory(is_active=False)
     with pytest.raises(Exception) as caught:
-        services.capture_web_lead(form_key=form.key, token=_old_token(form.key), name="X", email="x@example.no")
+        services.capture_web_lead(
+            form_key=form.key, token=_old_token(form.key), name="X", email="x@example.no"
+        )
     assert getattr(caught.value, "code", "") == "unknown_form"
 
 
@@ -239,7 +288,11 @@ def test_import_reports_every_bad_row_and_writes_only_good_rows(sales, events):
     assert [lead.name for lead in report.created] == ["Kari Nordmann", "Ola Olsen"]
     rows_with_errors = sorted({row for row, _f, _m in report.errors})
     assert rows_with_errors == [3, 4]
-    assert {(row, field) for row, field, _m in report.errors} >= {(3, "name"), (4, "email"), (4, "orgnr")}
+    assert {(row, field) for row, field, _m in report.errors} >= {
+        (3, "name"),
+        (4, "email"),
+        (4, "orgnr"),
+    }
     assert Lead.objects.count() == 2
     assert Lead.objects.get(name="Kari Nordmann").source == "web_form"
     assert Lead.objects.get(name="Ola Olsen").source == "import"

@@ -42,8 +42,12 @@ def test_stages_are_seeded_in_order_with_won_and_lost():
 def test_create_opportunity_rounds_money_and_starts_in_first_open_stage(sales, events):
     party = OrganizationFactory()
     opportunity = services.create_opportunity(
-        actor=sales, name="Nytt anlegg", party=party.pk, expected_revenue="1 234,565",
-        close_date=date(2026, 12, 31), owner=sales,
+        actor=sales,
+        name="Nytt anlegg",
+        party=party.pk,
+        expected_revenue="1 234,565",
+        close_date=date(2026, 12, 31),
+        owner=sales,
     )
     assert opportunity.expected_revenue == Decimal("1234.57")
     assert opportunity.stage == stage(0) and opportunity.status == "open"
@@ -61,7 +65,11 @@ def test_create_opportunity_rounds_money_and_starts_in_first_open_stage(sales, e
     ],
 )
 def test_bad_opportunity_input_writes_nothing(sales, changes, field):
-    data = {"name": "X", "party": OrganizationFactory().pk, "close_date": date(2026, 12, 1)} | changes
+    data = {
+        "name": "X",
+        "party": OrganizationFactory().pk,
+        "close_date": date(2026, 12, 1),
+    } | changes
     with pytest.raises(ValidationFailed) as caught:
         services.create_opportunity(actor=sales, **data)
     assert field in caught.value.errors
@@ -71,7 +79,9 @@ def test_bad_opportunity_input_writes_nothing(sales, changes, field):
 def test_move_through_stages_to_won(sales, events, audit_entries):
     opportunity = OpportunityFactory(owner=sales)
     services.move_opportunity(opportunity, actor=sales, stage=stage(2).pk)
-    opportunity = services.move_opportunity(opportunity, actor=sales, stage=stage("won"), reason="Best pris")
+    opportunity = services.move_opportunity(
+        opportunity, actor=sales, stage=stage("won"), reason="Best pris"
+    )
     assert (opportunity.status, opportunity.reason) == ("won", "Best pris")
     assert opportunity.closed_at is not None
     assert events("crm.") == [
@@ -128,7 +138,9 @@ def test_board_counts_sums_and_caps_cards_in_three_queries(sales, django_assert_
     OpportunityFactory.create_batch(7, stage=first, expected_revenue=Decimal("100.00"))
     OpportunityFactory(stage=stage(1), expected_revenue=Decimal("50.00"))
     lost_long_ago = OpportunityFactory(stage=stage("lost"), status="lost")
-    Opportunity.objects.filter(pk=lost_long_ago.pk).update(closed_at=timezone.now() - timedelta(days=90))
+    Opportunity.objects.filter(pk=lost_long_ago.pk).update(
+        closed_at=timezone.now() - timedelta(days=90)
+    )
     queries.board(sales)  # the user's permissions are loaded once and cached on the user
     with django_assert_max_num_queries(3):
         columns = queries.board(sales, per_stage=5)
@@ -144,10 +156,18 @@ def test_board_counts_sums_and_caps_cards_in_three_queries(sales, django_assert_
 def test_forecast_weights_by_probability_and_groups(sales):
     team = TeamFactory(name="Salg Øst")
     month = date(2027, 3, 10)
-    OpportunityFactory(stage=stage(0), expected_revenue=Decimal("1000"), close_date=month, owner=sales, team=team)
-    OpportunityFactory(stage=stage(2), expected_revenue=Decimal("2000"), close_date=month + timedelta(days=5))
-    OpportunityFactory(stage=stage(3), expected_revenue=Decimal("400"), close_date=date(2027, 4, 2), owner=sales)
-    OpportunityFactory(stage=stage("won"), status="won", expected_revenue=Decimal("9999"), close_date=month)
+    OpportunityFactory(
+        stage=stage(0), expected_revenue=Decimal("1000"), close_date=month, owner=sales, team=team
+    )
+    OpportunityFactory(
+        stage=stage(2), expected_revenue=Decimal("2000"), close_date=month + timedelta(days=5)
+    )
+    OpportunityFactory(
+        stage=stage(3), expected_revenue=Decimal("400"), close_date=date(2027, 4, 2), owner=sales
+    )
+    OpportunityFactory(
+        stage=stage("won"), status="won", expected_revenue=Decimal("9999"), close_date=month
+    )
     by_month = queries.forecast(sales, group="month")
     assert [(r.label, r.count, r.total, r.weighted) for r in by_month] == [
         ("2027-03", 2, Decimal("3000.00"), Decimal("1100.00")),

@@ -28,15 +28,33 @@ def test_pages_render_for_sales(login, sales):
     ScoreRuleFactory()
     WebFormFactory()
     urls = [
-        "/crm/leads/", "/crm/leads/new/", "/crm/leads/import/", f"/crm/leads/{lead.pk}/",
-        f"/crm/leads/{lead.pk}/edit/", "/crm/pipeline/", "/crm/opportunities/",
-        "/crm/opportunities/new/", f"/crm/opportunities/{opportunity.pk}/",
-        f"/crm/opportunities/{opportunity.pk}/edit/", "/crm/forecast/", "/crm/forecast/?group=owner",
-        "/crm/forecast/?group=team", "/crm/activities/", "/crm/activities/mine/",
-        "/crm/activities/new/", f"/crm/activities/{activity.pk}/", f"/crm/activities/{activity.pk}/edit/",
-        f"/crm/activities/{activity.pk}/delete/", "/crm/calendar/", "/crm/calendar/?view=week",
-        "/crm/settings/", "/crm/settings/stages/new/", "/crm/settings/rules/new/", "/crm/settings/forms/new/",
-        "/crm/leads/?_export=csv", "/crm/opportunities/?_export=xlsx",
+        "/crm/leads/",
+        "/crm/leads/new/",
+        "/crm/leads/import/",
+        f"/crm/leads/{lead.pk}/",
+        f"/crm/leads/{lead.pk}/edit/",
+        "/crm/pipeline/",
+        "/crm/opportunities/",
+        "/crm/opportunities/new/",
+        f"/crm/opportunities/{opportunity.pk}/",
+        f"/crm/opportunities/{opportunity.pk}/edit/",
+        "/crm/forecast/",
+        "/crm/forecast/?group=owner",
+        "/crm/forecast/?group=team",
+        "/crm/activities/",
+        "/crm/activities/mine/",
+        "/crm/activities/new/",
+        f"/crm/activities/{activity.pk}/",
+        f"/crm/activities/{activity.pk}/edit/",
+        f"/crm/activities/{activity.pk}/delete/",
+        "/crm/calendar/",
+        "/crm/calendar/?view=week",
+        "/crm/settings/",
+        "/crm/settings/stages/new/",
+        "/crm/settings/rules/new/",
+        "/crm/settings/forms/new/",
+        "/crm/leads/?_export=csv",
+        "/crm/opportunities/?_export=xlsx",
         f"/parties/{opportunity.party_id}/",
     ]
     for url in urls:
@@ -55,30 +73,50 @@ def test_roles_see_only_their_pages(login, make_user):
 
 def test_lead_form_keeps_input_and_shows_errors(login, sales):
     client = login(sales)
-    response = client.post("/crm/leads/new/", {"name": "Kari", "email": "ugyldig", "source": "manual"})
+    response = client.post(
+        "/crm/leads/new/", {"name": "Kari", "email": "ugyldig", "source": "manual"}
+    )
     assert response.status_code == 422
     assert 'value="ugyldig"' in response.content.decode()
     assert "is-invalid" in response.content.decode()
     assert Lead.objects.count() == 0
-    response = client.post("/crm/leads/new/", {"name": "Kari", "email": "kari@example.no", "source": "manual"})
+    response = client.post(
+        "/crm/leads/new/", {"name": "Kari", "email": "kari@example.no", "source": "manual"}
+    )
     assert response.status_code == 302
     assert Lead.objects.get().owner is None or Lead.objects.get().name == "Kari"
 
 
 def test_convert_from_the_lead_page(login, sales):
     client = login(sales)
-    lead = services.create_lead(actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="kari@f.example")
+    lead = services.create_lead(
+        actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="kari@f.example"
+    )
     stage = Stage.objects.filter(is_won=False, is_lost=False).order_by("position").first()
-    response = client.post(f"/crm/leads/{lead.pk}/convert/", {
-        "organization": "", "opportunity_name": "Fjordlys – lys", "expected_revenue": "abc",
-        "close_date": "2027-01-10", "stage": stage.pk, "owner": sales.pk,
-    })
+    response = client.post(
+        f"/crm/leads/{lead.pk}/convert/",
+        {
+            "organization": "",
+            "opportunity_name": "Fjordlys – lys",
+            "expected_revenue": "abc",
+            "close_date": "2027-01-10",
+            "stage": stage.pk,
+            "owner": sales.pk,
+        },
+    )
     assert response.status_code == 422
     assert Opportunity.objects.count() == 0
-    response = client.post(f"/crm/leads/{lead.pk}/convert/", {
-        "organization": "", "opportunity_name": "Fjordlys – lys", "expected_revenue": "90000",
-        "close_date": "2027-01-10", "stage": stage.pk, "owner": sales.pk,
-    })
+    response = client.post(
+        f"/crm/leads/{lead.pk}/convert/",
+        {
+            "organization": "",
+            "opportunity_name": "Fjordlys – lys",
+            "expected_revenue": "90000",
+            "close_date": "2027-01-10",
+            "stage": stage.pk,
+            "owner": sales.pk,
+        },
+    )
     opportunity = Opportunity.objects.get()
     assert response.status_code == 302 and response["Location"] == opportunity.get_absolute_url()
     page = client.get(f"/parties/{opportunity.party_id}/").content.decode()
@@ -87,12 +125,19 @@ def test_convert_from_the_lead_page(login, sales):
 
 def test_duplicates_show_on_the_lead_page_and_can_be_chosen(login, sales):
     existing = OrganizationFactory(name="Fjordlys AS", orgnr="923609016")
-    lead = services.create_lead(actor=sales, name="Kari", company_name="Fjordlys AS", email="k@f.example", orgnr="923609016")
+    lead = services.create_lead(
+        actor=sales, name="Kari", company_name="Fjordlys AS", email="k@f.example", orgnr="923609016"
+    )
     client = login(sales)
     page = client.get(f"/crm/leads/{lead.pk}/").content.decode()
     assert existing.get_absolute_url() in page
     stage = Stage.objects.filter(is_won=False, is_lost=False).first()
-    data = {"opportunity_name": "X", "expected_revenue": "1", "close_date": "2027-01-10", "stage": stage.pk}
+    data = {
+        "opportunity_name": "X",
+        "expected_revenue": "1",
+        "close_date": "2027-01-10",
+        "stage": stage.pk,
+    }
     response = client.post(f"/crm/leads/{lead.pk}/convert/", data | {"organization": ""})
     assert response.status_code == 422  # the duplicate check stops it
     response = client.post(f"/crm/leads/{lead.pk}/convert/", data | {"organization": existing.pk})
@@ -105,10 +150,14 @@ def test_board_drag_posts_move_and_returns_the_board(login, sales, events):
     opportunity = OpportunityFactory()
     won = Stage.objects.get(is_won=True)
     lost = Stage.objects.get(is_lost=True)
-    response = client.post(f"/crm/pipeline/{opportunity.pk}/move/", {"stage": lost.pk}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/crm/pipeline/{opportunity.pk}/move/", {"stage": lost.pk}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert 'id="board-error"' in response.content.decode()
-    response = client.post(f"/crm/pipeline/{opportunity.pk}/move/", {"stage": won.pk}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/crm/pipeline/{opportunity.pk}/move/", {"stage": won.pk}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert f'id="opportunity-{opportunity.pk}"' in response.content.decode()
     opportunity.refresh_from_db()
@@ -128,7 +177,9 @@ def test_board_page_has_a_fixed_number_of_queries(login, sales, django_assert_ma
 
 
 @pytest.mark.parametrize("url", ["/crm/leads/", "/crm/opportunities/", "/crm/activities/"])
-def test_list_pages_have_a_fixed_number_of_queries(login, sales, url, django_assert_max_num_queries):
+def test_list_pages_have_a_fixed_number_of_queries(
+    login, sales, url, django_assert_max_num_queries
+):
     client = login(sales)
     LeadFactory.create_batch(2)
     ActivityFactory.create_batch(2)
@@ -154,7 +205,10 @@ def test_my_activities_shows_overdue_first(login, sales):
 
 def test_complete_activity_from_the_list(login, sales):
     activity = ActivityFactory(owner=sales)
-    response = login(sales).post(f"/crm/activities/{activity.pk}/complete/", {"outcome": "Bra", "next": "/crm/activities/mine/"})
+    response = login(sales).post(
+        f"/crm/activities/{activity.pk}/complete/",
+        {"outcome": "Bra", "next": "/crm/activities/mine/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/crm/activities/mine/"
     assert Activity.objects.get().completed_at is not None
 
@@ -171,9 +225,15 @@ def test_calendar_shows_the_activity_on_its_day(login, sales):
 
 def test_settings_create_rule_and_web_form(login, sales):
     client = login(sales)
-    response = client.post("/crm/settings/rules/new/", {"field": "email", "operator": "contains", "value": "", "points": "5", "is_active": "on"})
+    response = client.post(
+        "/crm/settings/rules/new/",
+        {"field": "email", "operator": "contains", "value": "", "points": "5", "is_active": "on"},
+    )
     assert response.status_code == 422
-    response = client.post("/crm/settings/rules/new/", {"field": "email", "operator": "contains", "value": "@", "points": "5", "is_active": "on"})
+    response = client.post(
+        "/crm/settings/rules/new/",
+        {"field": "email", "operator": "contains", "value": "@", "points": "5", "is_active": "on"},
+    )
     assert response.status_code == 302
     response = client.post("/crm/settings/forms/new/", {"name": "Hjemmeside", "is_active": "on"})
     assert response.status_code == 302
@@ -189,11 +249,17 @@ def test_public_form_page_accepts_a_lead_and_can_be_framed(client, settings):
     assert "X-Frame-Options" not in page
     assert "frame-ancestors *" in page["Content-Security-Policy"]
     token = page.context["form"].initial["token"]
-    response = client.post(f"/crm/form/{form.key}/", {"name": "Nett", "email": "nett@example.no", "token": token, "website": ""})
+    response = client.post(
+        f"/crm/form/{form.key}/",
+        {"name": "Nett", "email": "nett@example.no", "token": token, "website": ""},
+    )
     assert response.status_code == 200
     assert "Takk for henvendelsen!" in response.content.decode()
     assert Lead.objects.get().source == "web_form"
-    response = client.post(f"/crm/form/{form.key}/", {"name": "Bot", "email": "b@example.no", "token": token, "website": "x"})
+    response = client.post(
+        f"/crm/form/{form.key}/",
+        {"name": "Bot", "email": "b@example.no", "token": token, "website": "x"},
+    )
     assert response.status_code == 422
     assert Lead.objects.count() == 1
     assert client.get("/crm/form/nope/").status_code == 404
@@ -202,7 +268,9 @@ def test_public_form_page_accepts_a_lead_and_can_be_framed(client, settings):
 def test_import_page_reports_rows(login, sales):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("leads.csv", b"name;email\nKari;kari@example.no\nPer;feil\n", "text/csv")
+    upload = SimpleUploadedFile(
+        "leads.csv", b"name;email\nKari;kari@example.no\nPer;feil\n", "text/csv"
+    )
     response = login(sales).post("/crm/leads/import/", {"file": upload})
     assert response.status_code == 422
     page = response.content.decode()

@@ -127,7 +127,9 @@ class ActivityEditView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         activity = found(queries.activity, request.user, pk)
-        return self.show(activity, forms.ActivityForm(initial=forms.ActivityForm.initial_for(activity)))
+        return self.show(
+            activity, forms.ActivityForm(initial=forms.ActivityForm.initial_for(activity))
+        )
 
     def post(self, request, pk):
         activity = found(queries.activity, request.user, pk)
@@ -173,7 +175,9 @@ class ActivityCompleteView(PermissionRequiredMixin, View):
         form = forms.CompleteForm(request.POST)
         if form.is_valid():
             try:
-                services.complete_activity(activity, actor=request.user, outcome=form.cleaned_data["outcome"])
+                services.complete_activity(
+                    activity, actor=request.user, outcome=form.cleaned_data["outcome"]
+                )
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:
@@ -189,7 +193,9 @@ class ActivityDeleteView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         activity = found(queries.activity, request.user, pk)
-        return render(request, "crm/confirm_delete.html", {"title": _("Delete activity"), "object": activity})
+        return render(
+            request, "crm/confirm_delete.html", {"title": _("Delete activity"), "object": activity}
+        )
 
     def post(self, request, pk):
         activity = found(queries.activity, request.user, pk)
@@ -277,7 +283,11 @@ class CalendarFeedView(View):
         calendar = Calendar()
         calendar.add("prodid", "-//Samspill//CRM//NB")
         calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", _("Samspill activities of %(user)s") % {"user": owner.get_full_name() or owner.get_username()})
+        calendar.add(
+            "x-wr-calname",
+            _("Samspill activities of %(user)s")
+            % {"user": owner.get_full_name() or owner.get_username()},
+        )
         calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
         host = request.get_host().split(":")[0] or "samspill"
         for activity in queries.feed_activities(owner):
@@ -304,5 +314,3 @@ class CalendarFeedView(View):
         response["Content-Disposition"] = 'inline; filename="samspill.ics"'
         response["Cache-Control"] = "private, max-age=300"
         return response
-
-

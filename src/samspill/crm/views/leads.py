@@ -52,7 +52,12 @@ class LeadCreateView(PermissionRequiredMixin, View):
         return render(
             self.request,
             "crm/form_page.html",
-            {"title": _("New lead"), "form": form, "cancel_url": "crm:lead_list", "back_label": _("Leads")},
+            {
+                "title": _("New lead"),
+                "form": form,
+                "cancel_url": "crm:lead_list",
+                "back_label": _("Leads"),
+            },
             status=status,
         )
 
@@ -67,7 +72,9 @@ class LeadCreateView(PermissionRequiredMixin, View):
             except DomainError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, _("The lead was saved (score %(score)s).") % {"score": lead.score})
+                messages.success(
+                    request, _("The lead was saved (score %(score)s).") % {"score": lead.score}
+                )
                 return redirect(lead)
         return self.show(form, status=422)
 
@@ -108,7 +115,9 @@ class LeadEditView(PermissionRequiredMixin, View):
 
 
 def _convert_form(request, lead, data=None):
-    candidates = queries.lead_duplicates(lead) if allowed(request.user, "parties.view_party") else []
+    candidates = (
+        queries.lead_duplicates(lead) if allowed(request.user, "parties.view_party") else []
+    )
     create_label = (
         _("Create the organisation “%(name)s”") % {"name": lead.company_name}
         if lead.company_name
@@ -120,7 +129,9 @@ def _convert_form(request, lead, data=None):
         "owner": lead.owner_id or request.user.pk,
         "expected_revenue": 0,
     }
-    form = forms.ConvertForm(data, initial=initial, candidates=candidates, create_label=create_label)
+    form = forms.ConvertForm(
+        data, initial=initial, candidates=candidates, create_label=create_label
+    )
     if data is None:
         stages = form.fields["stage"].queryset  # type: ignore[attr-defined]
         form.initial["stage"] = stages.values_list("pk", flat=True).first()
@@ -142,7 +153,9 @@ class LeadDetailView(PermissionRequiredMixin, View):
                 "duplicates": candidates,
                 "convert_form": form,
                 "reason_form": reason_form or forms.ReasonForm(),
-                "activities": lead.activities.select_related("owner").order_by("completed_at", "due_at")[:20],
+                "activities": lead.activities.select_related("owner").order_by(
+                    "completed_at", "due_at"
+                )[:20],
                 "opportunities": lead.opportunities.select_related("stage"),
                 "timeline": timeline("lead", lead.pk, limit=20),
                 "history": audit.history(lead)[:20],
@@ -174,7 +187,9 @@ class LeadDisqualifyView(PermissionRequiredMixin, View):
         form = forms.ReasonForm(request.POST)
         if form.is_valid():
             try:
-                services.disqualify_lead(lead, actor=request.user, reason=form.cleaned_data["reason"])
+                services.disqualify_lead(
+                    lead, actor=request.user, reason=form.cleaned_data["reason"]
+                )
             except DomainError as exc:
                 form_errors_from(form, exc)
             else:
@@ -252,7 +267,8 @@ class LeadImportView(PermissionRequiredMixin, View):
             else:
                 if report.created:
                     messages.success(
-                        request, _("%(count)s leads were imported.") % {"count": len(report.created)}
+                        request,
+                        _("%(count)s leads were imported.") % {"count": len(report.created)},
                     )
                 return self.show(forms.ImportForm(), report, status=200 if report.ok else 422)
         return self.show(form, status=422)

@@ -3,7 +3,6 @@ weighted forecast with its chart."""
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -194,7 +193,11 @@ class OpportunityMoveView(PermissionRequiredMixin, View):
         if "outcome" in request.POST:
             form = forms.CloseForm(request.POST)
             if form.is_valid():
-                mark = services.mark_won if form.cleaned_data["outcome"] == "won" else services.mark_lost
+                mark = (
+                    services.mark_won
+                    if form.cleaned_data["outcome"] == "won"
+                    else services.mark_lost
+                )
                 try:
                     mark(opportunity, actor=request.user, reason=form.cleaned_data["reason"])
                 except DomainError as exc:
@@ -206,7 +209,9 @@ class OpportunityMoveView(PermissionRequiredMixin, View):
             view.request = request
             return view.get(request, pk, close_form=form, status=422)
         try:
-            services.move_opportunity(opportunity, actor=request.user, stage=request.POST.get("stage"))
+            services.move_opportunity(
+                opportunity, actor=request.user, stage=request.POST.get("stage")
+            )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -237,7 +242,9 @@ class ForecastView(PermissionRequiredMixin, View):
         totals = {
             "count": sum(r.count for r in rows),
             "total": sum((r.total for r in rows), start=type(rows[0].total)(0)) if rows else 0,
-            "weighted": sum((r.weighted for r in rows), start=type(rows[0].weighted)(0)) if rows else 0,
+            "weighted": sum((r.weighted for r in rows), start=type(rows[0].weighted)(0))
+            if rows
+            else 0,
         }
         return render(
             request,

@@ -38,7 +38,9 @@ class PublicFormView(View):
 
     def get(self, request, key):
         web_form = self.form(key)
-        return self.show(web_form, PublicLeadForm(initial={"token": services.form_token(web_form.key)}))
+        return self.show(
+            web_form, PublicLeadForm(initial={"token": services.form_token(web_form.key)})
+        )
 
     def post(self, request, key):
         web_form = self.form(key)
@@ -56,9 +58,16 @@ class PublicFormView(View):
             except DomainError as exc:
                 for field, errors in (exc.errors or {"__all__": [str(exc.message)]}).items():
                     for error in errors:
-                        form.add_error(field if field in form.fields and field not in ("token", "website") else None, error)
+                        form.add_error(
+                            field
+                            if field in form.fields and field not in ("token", "website")
+                            else None,
+                            error,
+                        )
                 form.data = form.data.copy()  # errors stay; the retry gets a fresh token
                 form.data["token"] = services.form_token(web_form.key)
                 return self.show(web_form, form, status=exc.status if exc.status == 429 else 422)
-            return self.show(web_form, None, done=web_form.thank_you or _("Thank you! We will be in touch."))
+            return self.show(
+                web_form, None, done=web_form.thank_you or _("Thank you! We will be in touch.")
+            )
         return self.show(web_form, form, status=422)

@@ -196,6 +196,8 @@ class WebFormKeyView(PermissionRequiredMixin, View):
     permission = "crm.change_webform"
 
     def post(self, request, pk):
-        services.regenerate_web_form_key(found(queries.web_form, request.user, pk), actor=request.user)
+        services.regenerate_web_form_key(
+            found(queries.web_form, request.user, pk), actor=request.user
+        )
         messages.success(request, _("The form has a new key. Replace the snippet on the website."))
         return redirect("crm:settings")
