@@ -131,6 +131,7 @@ def test_duplicates_show_on_the_lead_page_and_can_be_chosen(login, sales):
     client = login(sales)
     page = client.get(f"/crm/leads/{lead.pk}/").content.decode()
     assert existing.get_absolute_url() in page
+    assert 'id="id_opportunity_name"' in page and 'name="organization"' in page
     stage = Stage.objects.filter(is_won=False, is_lost=False).first()
     data = {
         "opportunity_name": "X",
