@@ -77,6 +77,7 @@ def load(*, actor=None) -> dict[str, int]:
     today = timezone.localdate()
     now = timezone.now()
 
+    services.ensure_default_stages()
     form = services.create_web_form(
         actor=actor,
         name=DEMO_FORM,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -121,7 +122,36 @@ def delete_stage(stage: Stage, *, actor) -> None:
     stage.delete()
 
 
+DEFAULT_STAGES = [
+    # (English, Norwegian Bokmål, probability, won, lost); migration 0002 seeds the same.
+    ("Prospecting", "Prospektering", 10, False, False),
+    ("Qualification", "Kvalifisering", 25, False, False),
+    ("Proposal", "Tilbud", 50, False, False),
+    ("Negotiation", "Forhandling", 75, False, False),
+    ("Won", "Vunnet", 100, True, False),
+    ("Lost", "Tapt", 0, False, True),
+]
+
+
+def ensure_default_stages() -> int:
+    """Create the default stages when the pipeline has none at all (a database emptied
+    after migrating); named in the installation's language. Returns how many were made."""
+    if Stage.objects.exists():
+        return 0
+    norwegian = settings.LANGUAGE_CODE.split("-")[0] in ("nb", "no", "nn")
+    rows = Stage.objects.bulk_create(
+        Stage(
+            name=nb if norwegian else en, position=(i + 1) * 10, probability=p, is_won=w, is_lost=lo
+        )
+        for i, (en, nb, p, w, lo) in enumerate(DEFAULT_STAGES)
+    )
+    for stage in rows:
+        audit.record("create", stage, actor=None, changes=audit.diff({}, _stage_snapshot(stage)))
+    return len(rows)
+
+
 def first_open_stage() -> Stage:
+    ensure_default_stages()
     stage = Stage.objects.filter(is_won=False, is_lost=False).order_by("position", "id").first()
     if stage is None:
         raise Conflict(_("The pipeline has no open stage. Add one first."), code="no_open_stage")

@@ -177,3 +177,13 @@ def test_forecast_weights_by_probability_and_groups(sales):
     assert by_owner == {"Siri Salg": Decimal("400.00"), "No owner": Decimal("1000.00")}
     by_team = {r.label: r.count for r in queries.forecast(sales, group="team")}
     assert by_team == {"Salg Øst": 1, "No team": 2}
+
+
+def test_an_emptied_pipeline_gets_the_default_stages_back(sales):
+    Stage.objects.all().delete()
+    opportunity = services.create_opportunity(
+        actor=sales, name="X", party=OrganizationFactory().pk, close_date=date(2027, 1, 1)
+    )
+    assert Stage.objects.count() == 6
+    assert opportunity.stage.position == 10 and opportunity.stage.probability == 10
+    assert services.ensure_default_stages() == 0
