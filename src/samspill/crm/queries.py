@@ -5,9 +5,11 @@ relations its page shows (a fixed number of queries whatever the number of rows)
 from __future__ import annotations
 
 import calendar as calendar_module
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -19,9 +21,8 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,17 +158,22 @@ def board(
         if column is not None:
             column.count = row["n"]
             column.total = (row["total"] or Decimal("0")).quantize(CENT)
-    ranked = (
-        rows.select_related("party", "owner")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("stage_id")],
-                order_by=[F("close_date").asc(), F("id").asc()],
-            )
+    # The first cards of each stage: one indexed subquery per stage (stage, close date, id),
+    # OR-ed into one query. Cheaper than ranking every row with a window function.
+    firsts = [
+        Q(
+            pk__in=rows.filter(stage=column.stage)
+            .order_by("close_date", "id")
+            .values("pk")[:per_stage]
         )
-        .filter(rank__lte=per_stage)
+        for column in columns
+    ]
+    ranked = (
+        rows.filter(reduce(operator.or_, firsts))
+        .select_related("party", "owner")
         .order_by("stage_id", "close_date", "id")
+        if firsts
+        else rows.none()
     )
     for card in ranked:
         column = by_stage.get(card.stage_id)
