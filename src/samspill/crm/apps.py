@@ -114,6 +114,13 @@ class CrmConfig(AppConfig):
         )
         actions.register()
 
+        from samspill.crm.services import parties_hooks
+        from samspill.parties import services as party_services
+
+        party_services.register_merge_handler(parties_hooks.merge)
+        party_services.register_erasure_handler(parties_hooks.erase)
+        party_services.register_personal_data_provider("crm", parties_hooks.personal_data)
+
 
 def _opportunity_search(user, query, limit):
     """Opportunities for users who may not see leads (the lead provider covers both)."""

@@ -9,8 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samspill.crm.forms import PartyPicker
 from samspill.crm.models import Activity, Lead, Opportunity, Stage
 from samspill.organization.models import Team
+from samspill.parties.models import Party
 
 
 def _search():
@@ -60,7 +62,9 @@ class OpportunityFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(
         label=_("Team"), queryset=Team.objects.order_by("name"), empty_label=_("All teams")
     )
-    party = django_filters.NumberFilter(field_name="party_id", widget=forms.HiddenInput)
+    party = django_filters.ModelChoiceFilter(
+        label=_("Customer"), queryset=Party.objects.current(), widget=PartyPicker()
+    )
 
     class Meta:
         model = Opportunity
@@ -83,7 +87,9 @@ class ActivityFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=_users(), empty_label=_("Everyone")
     )
-    party = django_filters.NumberFilter(field_name="party_id", widget=forms.HiddenInput)
+    party = django_filters.ModelChoiceFilter(
+        label=_("Contact"), queryset=Party.objects.current(), widget=PartyPicker()
+    )
 
     class Meta:
         model = Activity

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspill.crm.views import activities, leads, opportunities, public, setup
+from samspill.crm.views import activities, common, leads, opportunities, public, setup
 
 app_name = "crm"
 
@@ -69,5 +69,6 @@ urlpatterns = [
     path("settings/forms/new/", setup.WebFormEditView.as_view(), name="webform_create"),
     path("settings/forms/<int:pk>/", setup.WebFormEditView.as_view(), name="webform_edit"),
     path("settings/forms/<int:pk>/new-key/", setup.WebFormKeyView.as_view(), name="webform_key"),
+    path("contacts/lookup/", common.PartyLookupView.as_view(), name="party_lookup"),
     path("form/<str:key>/", public.PublicFormView.as_view(), name="public_form"),
 ]

@@ -317,3 +317,32 @@ def test_import_without_name_column_is_refused(sales):
     with pytest.raises(ValidationFailed) as caught:
         services.import_leads(actor=sales, content="email\nx@example.no\n")
     assert "file" in caught.value.errors
+
+
+def test_merge_moves_crm_rows_and_erasure_anonymises_leads(sales, make_user):
+    from samspill.crm.models import Activity
+    from samspill.parties import services as party_services
+
+    lead = services.create_lead(
+        actor=sales, name="Kari Nordmann", company_name="Fjordlys AS", email="k@f.example"
+    )
+    result = services.convert_lead(lead, actor=sales)
+    services.create_activity(
+        actor=sales,
+        subject="Ring",
+        due_at=result.opportunity.close_date.isoformat() + "T09:00:00+01:00",
+        party=result.contact.pk,
+        notes="Privat",
+    )
+    twin = OrganizationFactory(name="Fjordlys Sjømat AS", orgnr="")
+    services.create_opportunity(
+        actor=sales, name="Tvilling", party=twin.pk, close_date=result.opportunity.close_date
+    )
+    party_services.merge_parties(actor=sales, survivor=result.party, duplicate=twin)
+    assert Opportunity.objects.filter(party=result.party).count() == 2
+    export = party_services.export_personal_data(actor=make_user("legal"), party=result.contact)
+    assert export["crm"]["leads"][0]["email"] == "k@f.example"
+    party_services.erase_person(actor=make_user("legal"), party=result.contact)
+    lead.refresh_from_db()
+    assert (lead.email, lead.phone, lead.message) == ("", "", "")
+    assert Activity.objects.get().notes == ""

@@ -285,3 +285,14 @@ def test_search_finds_leads_and_opportunities(login, sales):
     client = login(sales)
     assert "Unikt Leadnavn" in client.get("/search/?q=Unikt").content.decode()
     assert "Unik Mulighet" in client.get("/search/?q=Unik Mul").content.decode()
+
+
+def test_lists_filter_by_customer_with_the_party_picker(login, sales):
+    mine = OpportunityFactory(name="Hos kunden")
+    OpportunityFactory(name="Hos en annen")
+    client = login(sales)
+    page = client.get(f"/crm/opportunities/?party={mine.party_id}").content.decode()
+    assert "Hos kunden" in page and "Hos en annen" not in page
+    options = client.get("/crm/contacts/lookup/", {"party_q": mine.party.name[:6]}).content.decode()
+    assert f'value="{mine.party_id}"' in options
+    assert client.get("/crm/activities/?party=999999").status_code == 200

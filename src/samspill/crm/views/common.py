@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
+from django.views import View
 
+from samspill.parties import queries as party_queries
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import allowed
 
@@ -19,3 +23,15 @@ def found(query, *args):
 def can(request, *perms: str) -> dict[str, bool]:
     """{"change_lead": True, ...} for the template."""
     return {perm.split(".", 1)[1]: allowed(request.user, perm) for perm in perms}
+
+
+class PartyLookupView(View):
+    """<option>s of the contacts matching ?party_q=, for the party picker (htmx)."""
+
+    def get(self, request):
+        if not allowed(request.user, "parties.view_party"):
+            raise PermissionDenied
+        kind = request.GET.get("kind") or None
+        q = request.GET.get("party_q", "").strip()
+        parties = party_queries.search(request.user, q, 20, kind=kind) if q else []
+        return render(request, "crm/_party_options.html", {"parties": parties, "q": q})
