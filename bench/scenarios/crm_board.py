@@ -22,12 +22,11 @@ MOVES = 50
 
 
 def _seed(ctx: Context, seller) -> None:
+    from samspill.crm import services
     from samspill.crm.models import Opportunity, Stage
     from samspill.organization.models import Department, Team
     from samspill.parties.models import Party
     from samspill.platform import dbstats
-
-    from samspill.crm import services
 
     services.ensure_default_stages()  # every scenario starts from an emptied database
     ctx.bulk_parties(2_000)
