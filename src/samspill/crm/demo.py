@@ -148,8 +148,8 @@ def load(*, actor=None) -> dict[str, int]:
     if seller is not None:
         for i, opportunity in enumerate(opportunities[2:]):
             kind, subject = ACTIVITIES[i % len(ACTIVITIES)]
-            due = now + timedelta(days=rng.randrange(-6, 20), hours=rng.randrange(0, 6))
-            due = timezone.localtime(due).replace(minute=0, second=0, microsecond=0)
+            day = timezone.localtime(now) + timedelta(days=rng.randrange(-6, 20))
+            due = day.replace(hour=rng.randrange(8, 16), minute=0, second=0, microsecond=0)
             activity = services.create_activity(
                 actor=actor,
                 kind=kind,
@@ -170,7 +170,9 @@ def load(*, actor=None) -> dict[str, int]:
                 subject=f"Ring {lead.name}",
                 lead=lead,
                 owner=seller,
-                due_at=now - timedelta(days=1),
+                due_at=(timezone.localtime(now) - timedelta(days=1)).replace(
+                    hour=10, minute=0, second=0, microsecond=0
+                ),
             )
             activities += 1
     return {"leads": len(leads), "opportunities": len(opportunities), "activities": activities}

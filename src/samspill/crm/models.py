@@ -85,7 +85,10 @@ class ScoreRule(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        value = f" “{self.value}”" if self.needs_value else ""
+        shown = self.value
+        if self.field == self.Field.SOURCE and self.value in Lead.Source.values:
+            shown = str(Lead.Source(self.value).label)
+        value = f" “{shown}”" if self.needs_value else ""
         return f"{self.get_field_display()} {self.get_operator_display()}{value}: {self.points:+d}"
 
     @property

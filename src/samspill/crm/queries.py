@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samspill.crm.models import Activity, CalendarFeed, Lead, Opportunity, ScoreRule, Stage, WebForm
@@ -245,7 +246,7 @@ def forecast(
             if isinstance(month, datetime):
                 month = month.date()
             key = month
-            label = month.strftime("%Y-%m") if month else ""
+            label = date_format(month, "YEAR_MONTH_FORMAT") if month else ""
         result.append(
             ForecastRow(
                 key=key,

@@ -170,8 +170,8 @@ def test_forecast_weights_by_probability_and_groups(sales):
     )
     by_month = queries.forecast(sales, group="month")
     assert [(r.label, r.count, r.total, r.weighted) for r in by_month] == [
-        ("2027-03", 2, Decimal("3000.00"), Decimal("1100.00")),
-        ("2027-04", 1, Decimal("400.00"), Decimal("300.00")),
+        ("March 2027", 2, Decimal("3000.00"), Decimal("1100.00")),
+        ("April 2027", 1, Decimal("400.00"), Decimal("300.00")),
     ]
     by_owner = {r.label: r.weighted for r in queries.forecast(sales, group="owner")}
     assert by_owner == {"Siri Salg": Decimal("400.00"), "No owner": Decimal("1000.00")}

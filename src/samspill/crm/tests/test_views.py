@@ -296,3 +296,11 @@ def test_lists_filter_by_customer_with_the_party_picker(login, sales):
     options = client.get("/crm/contacts/lookup/", {"party_q": mine.party.name[:6]}).content.decode()
     assert f'value="{mine.party_id}"' in options
     assert client.get("/crm/activities/?party=999999").status_code == 200
+
+
+def test_confirmed_delete_through_htmx_redirects(login, sales):
+    rule = ScoreRuleFactory()
+    response = login(sales).post(f"/crm/settings/rules/{rule.pk}/delete/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == "/crm/settings/"
+    page = login(sales).get("/crm/settings/").content.decode()
+    assert 'hx-confirm="' in page

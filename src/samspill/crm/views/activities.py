@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from samspill.crm import forms, queries, services
 from samspill.crm.filters import ActivityFilter
 from samspill.crm.tables import ActivityTable
-from samspill.crm.views.common import can, found
+from samspill.crm.views.common import back_to, can, found
 from samspill.platform import audit
 from samspill.platform.errors import DomainError
 from samspill.platform.views import ListPage, PermissionRequiredMixin, form_errors_from
@@ -270,7 +270,7 @@ class CalendarFeedRegenerateView(PermissionRequiredMixin, View):
         messages.success(
             request, _("Your calendar has a new secret address. Subscribe again with the new one.")
         )
-        return redirect("crm:calendar")
+        return back_to(request, "crm:calendar")
 
 
 class CalendarFeedView(View):

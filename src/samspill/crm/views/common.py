@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from samspill.parties import queries as party_queries
@@ -35,3 +36,13 @@ class PartyLookupView(View):
         q = request.GET.get("party_q", "").strip()
         parties = party_queries.search(request.user, q, 20, kind=kind) if q else []
         return render(request, "crm/_party_options.html", {"parties": parties, "q": q})
+
+
+def back_to(request, url_name: str) -> HttpResponse:
+    """A redirect; for htmx (a confirmed button) the HX-Redirect header does the same."""
+    url = reverse(url_name)
+    if getattr(request, "htmx", None):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from samspill.crm import forms, queries, services
-from samspill.crm.views.common import can, found
+from samspill.crm.views.common import back_to, can, found
 from samspill.platform.errors import DomainError
 from samspill.platform.views import PermissionRequiredMixin, form_errors_from
 
@@ -140,7 +140,7 @@ class StageDeleteView(PermissionRequiredMixin, View):
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("The stage was deleted."))
-        return redirect("crm:settings")
+        return back_to(request, "crm:settings")
 
 
 class RuleEditView(_EditView):
@@ -169,7 +169,7 @@ class RuleDeleteView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         services.delete_score_rule(found(queries.score_rule, request.user, pk), actor=request.user)
         messages.success(request, _("The rule was deleted; lead scores were recalculated."))
-        return redirect("crm:settings")
+        return back_to(request, "crm:settings")
 
 
 class WebFormEditView(_EditView):
@@ -200,4 +200,4 @@ class WebFormKeyView(PermissionRequiredMixin, View):
             found(queries.web_form, request.user, pk), actor=request.user
         )
         messages.success(request, _("The form has a new key. Replace the snippet on the website."))
-        return redirect("crm:settings")
+        return back_to(request, "crm:settings")
