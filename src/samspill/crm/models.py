@@ -199,6 +199,7 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="crm_lead_status_idx"),
             models.Index(fields=["-score", "-id"], name="crm_lead_score_idx"),
+            models.Index(fields=["-created_at", "-id"], name="crm_lead_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -333,6 +334,8 @@ class Opportunity(models.Model):
         indexes = [
             models.Index(fields=["stage", "close_date", "id"], name="crm_opp_board_idx"),
             models.Index(fields=["status", "close_date"], name="crm_opp_status_close_idx"),
+            models.Index(fields=["close_date", "id"], name="crm_opp_close_idx"),
+            models.Index(fields=["party", "status"], name="crm_opp_party_idx"),
         ]
 
     def __str__(self) -> str:
