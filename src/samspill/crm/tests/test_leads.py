@@ -346,3 +346,43 @@ def test_merge_moves_crm_rows_and_erasure_anonymises_leads(sales, make_user):
     lead.refresh_from_db()
     assert (lead.email, lead.phone, lead.message) == ("", "", "")
     assert Activity.objects.get().notes == ""
+
+
+def test_inbound_messages_become_leads(api, admin_user, run_tasks):
+    """Another system (a mail gateway, a shop) posts to the automation inbound endpoint."""
+    import json
+
+    client = api(admin_user)
+    messages = [
+        (
+            "mail",
+            "email",
+            "m-1",
+            {
+                "from": "per@bygg.example",
+                "from_name": "Per Bygg",
+                "subject": "Tilbud?",
+                "text": "Kan dere levere 20 dører?",
+            },
+        ),
+        (
+            "shop",
+            "lead",
+            "s-1",
+            {"name": "Nina Nett", "email": "nina@example.no", "source": "referral"},
+        ),
+        ("shop", "lead", "s-2", {"name": "Uten kontaktinfo"}),  # not a valid lead: skipped
+        ("shop", "order", "o-1", {"name": "Ikke et lead", "email": "x@example.no"}),
+    ]
+    for source, kind, key, data in messages:
+        response = client.post(
+            f"/api/v1/automation/inbound/{source}",
+            json.dumps({"type": kind, "idempotency_key": key, "data": data}),
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+    run_tasks()
+    leads = {lead.name: lead for lead in Lead.objects.all()}
+    assert set(leads) == {"Per Bygg", "Nina Nett"}
+    assert leads["Per Bygg"].source == "email" and "20 dører" in leads["Per Bygg"].message
+    assert leads["Nina Nett"].source == "referral"
