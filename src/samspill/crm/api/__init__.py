@@ -31,10 +31,16 @@ from samspill.crm.api.schemas import (
     OpportunityOut,
     OpportunityPatch,
     ReasonIn,
+    ScoreRuleIn,
+    ScoreRuleOut,
+    ScoreRulePatch,
     StageIn,
     StageOut,
     StagePatch,
     TokenOut,
+    WebFormIn,
+    WebFormOut,
+    WebFormPatch,
     WebLeadIn,
     WebLeadOut,
 )
@@ -53,6 +59,7 @@ RENAMES = {
     "opportunity_id": "opportunity",
     "lead_id": "lead",
     "stage_id": "stage",
+    "default_owner_id": "default_owner",
 }
 
 
@@ -182,6 +189,59 @@ def convert_lead(request, lead_id: int, payload: ConvertIn):
             "opportunity_id": result.opportunity.pk,
         },
     )
+
+
+# --- Scoring rules and web forms ------------------------------------------------------------
+
+
+@router.get("/score-rules", response=list[ScoreRuleOut], summary="Lead scoring rules")
+@paginate
+def list_score_rules(request):
+    require(request.user, "crm.view_scorerule")
+    return queries.score_rules(request.user)
+
+
+@router.post("/score-rules", response={201: ScoreRuleOut}, summary="Add a scoring rule")
+def create_score_rule(request, payload: ScoreRuleIn):
+    """Open leads are scored again at once."""
+    return Status(201, services.create_score_rule(actor=request.user, **payload.model_dump()))
+
+
+@router.patch("/score-rules/{rule_id}", response=ScoreRuleOut, summary="Change a scoring rule")
+def patch_score_rule(request, rule_id: int, payload: ScoreRulePatch):
+    rule = queries.score_rule(request.user, rule_id)
+    return services.update_score_rule(
+        rule, actor=request.user, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/score-rules/{rule_id}", response={204: None}, summary="Delete a scoring rule")
+def delete_score_rule(request, rule_id: int):
+    services.delete_score_rule(queries.score_rule(request.user, rule_id), actor=request.user)
+    return Status(204, None)
+
+
+@router.get("/web-forms", response=list[WebFormOut], summary="Web forms")
+@paginate
+def list_web_forms(request):
+    require(request.user, "crm.view_webform")
+    return queries.web_forms(request.user)
+
+
+@router.post("/web-forms", response={201: WebFormOut}, summary="Add a web form")
+def create_web_form(request, payload: WebFormIn):
+    form = services.create_web_form(actor=request.user, **_renamed(payload.model_dump()))
+    return Status(201, queries.web_form(request.user, form.pk))
+
+
+@router.patch("/web-forms/{form_id}", response=WebFormOut, summary="Change a web form")
+def patch_web_form(request, form_id: int, payload: WebFormPatch):
+    services.update_web_form(
+        queries.web_form(request.user, form_id),
+        actor=request.user,
+        **_renamed(payload.model_dump(exclude_unset=True)),
+    )
+    return queries.web_form(request.user, form_id)
 
 
 # --- Public web form ---------------------------------------------------------------------------

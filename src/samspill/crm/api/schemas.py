@@ -266,3 +266,52 @@ class ActivityFilters(Schema):
 
 class CompleteIn(Schema):
     outcome: str = ""
+
+
+class ScoreRuleOut(Schema):
+    id: int
+    field: str
+    operator: str = Field(..., description="is_set, is_empty, equals, contains or ends_with")
+    value: str
+    points: int
+    is_active: bool
+
+
+class ScoreRuleIn(Schema):
+    field: str
+    operator: str
+    value: str = ""
+    points: int
+    is_active: bool = True
+
+
+class ScoreRulePatch(Schema):
+    field: str | None = None
+    operator: str | None = None
+    value: str | None = None
+    points: int | None = None
+    is_active: bool | None = None
+
+
+class WebFormOut(Schema):
+    id: int
+    name: str
+    key: str = Field(..., description="The public form key the website sends")
+    default_owner_id: int | None
+    thank_you: str
+    is_active: bool
+    lead_count: int
+
+
+class WebFormIn(Schema):
+    name: str
+    default_owner_id: int | None = None
+    thank_you: str = ""
+    is_active: bool = True
+
+
+class WebFormPatch(Schema):
+    name: str | None = None
+    default_owner_id: int | None = None
+    thank_you: str | None = None
+    is_active: bool | None = None

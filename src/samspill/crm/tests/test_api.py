@@ -228,3 +228,30 @@ def test_import_through_the_api(api, sales):
     body = response.json()
     assert body["created"] == 1 and body["errors"][0]["row"] == 3
     LeadFactory()
+
+
+def test_score_rules_and_web_forms_api(api, sales, make_user):
+    client = api(sales)
+    LeadFactory(company_name="Firma AS")
+    response = post(
+        client,
+        "/api/v1/crm/score-rules",
+        {"field": "company_name", "operator": "is_set", "points": 12},
+    )
+    assert response.status_code == 201
+    assert Lead.objects.get().score == 12
+    rule_id = response.json()["id"]
+    response = client.patch(
+        f"/api/v1/crm/score-rules/{rule_id}",
+        json.dumps({"operator": "contains"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "value" in response.json()["errors"]
+    assert client.delete(f"/api/v1/crm/score-rules/{rule_id}").status_code == 204
+    assert Lead.objects.get().score == 0
+    response = post(
+        client, "/api/v1/crm/web-forms", {"name": "Kampanje", "default_owner_id": sales.pk}
+    )
+    assert response.status_code == 201 and len(response.json()["key"]) > 20
+    assert client.get("/api/v1/crm/web-forms").json()["count"] == 1
+    assert api(make_user("service")).get("/api/v1/crm/web-forms").status_code == 403
