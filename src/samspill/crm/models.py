@@ -6,6 +6,7 @@ Rows are written only by `samspill.crm.services`."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -431,6 +432,13 @@ class Activity(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.completed_at is None and self.due_at < timezone.now()
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Open and due within the reminder lead time (the in-app side of the reminder)."""
+        minutes = settings.SAMSPILL.get("CRM_REMINDER_MINUTES", 30)
+        now = timezone.now()
+        return self.completed_at is None and now <= self.due_at <= now + timedelta(minutes=minutes)
 
 
 class CalendarFeed(models.Model):

@@ -304,3 +304,10 @@ def test_confirmed_delete_through_htmx_redirects(login, sales):
     assert response.status_code == 204 and response["HX-Redirect"] == "/crm/settings/"
     page = login(sales).get("/crm/settings/").content.decode()
     assert 'hx-confirm="' in page
+
+
+def test_activities_due_soon_are_marked_in_the_app(login, sales):
+    ActivityFactory(owner=sales, subject="Snart", due_at=timezone.now() + timedelta(minutes=10))
+    ActivityFactory(owner=sales, subject="Senere", due_at=timezone.now() + timedelta(days=3))
+    page = login(sales).get("/crm/activities/mine/").content.decode()
+    assert page.count("bi-bell") == 1
