@@ -12,6 +12,7 @@ urlpatterns = [
     path("parties/", include("samspill.parties.urls")),
     path("catalog/", include("samspill.catalog.urls")),
     path("automation/", include("samspill.automation.urls")),
+    path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

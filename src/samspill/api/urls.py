@@ -8,6 +8,7 @@ from samspill.api import problems
 from samspill.api.security import SessionAuth
 from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
+from samspill.crm.api import router as crm_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
@@ -48,3 +49,4 @@ api.add_router("/organization", organization_router)
 api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)
 api.add_router("/automation", automation_router)
+api.add_router("/crm", crm_router)

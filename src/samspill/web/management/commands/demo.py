@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
     def steps(self) -> list[Step]:
         from samspill.catalog import demo as catalog_demo
+        from samspill.crm import demo as crm_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.parties import queries as parties_queries
@@ -128,6 +129,7 @@ class Command(BaseCommand):
                     .order_by("pk")[:3]
                 ),
             ),
+            Step("Leads, pipeline and activities", lambda: crm_demo.load(actor=self.actor())),
         ]
 
     @staticmethod

@@ -1,0 +1,1 @@
+"""Pages of the CRM: thin adapters over crm.services and crm.queries."""
