@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "samspill.users",
     "samspill.organization",
     "samspill.parties",
+    "samspill.localization.no",
+    "samspill.accounting",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

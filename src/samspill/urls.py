@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("samspill.users.urls")),
     path("organization/", include("samspill.organization.urls")),
     path("parties/", include("samspill.parties.urls")),
+    path("localization/no/", include("samspill.localization.no.urls")),
+    path("accounting/", include("samspill.accounting.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("platform/", include("samspill.platform.urls")),
     path("api/v1/", api.urls),

@@ -98,6 +98,7 @@ class Command(BaseCommand):
         console.print(f"Password for all of them: {password}")
 
     def steps(self) -> list[Step]:
+        from samspill.accounting import demo as accounting_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.users import demo as users_demo
@@ -109,6 +110,10 @@ class Command(BaseCommand):
             Step("Company, departments and teams", organization_demo.load),
             Step(
                 "Customers, suppliers and contacts", lambda: parties_demo.load(actor=self.actor())
+            ),
+            Step(
+                "Chart of accounts, VAT codes and a year of vouchers",
+                lambda: accounting_demo.load(actor=self.actor()),
             ),
         ]
 
