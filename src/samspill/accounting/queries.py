@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
@@ -26,6 +26,13 @@ from samspill.platform.errors import NotFound
 from samspill.platform.permissions import restrict
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """Sums come back as exact numerics on PostgreSQL but as floats on SQLite (which has no
+    decimal type): round every aggregate to the øre, half up."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def accounts(user=None):
@@ -142,13 +149,13 @@ def trial_balance(date_from: date, date_to: date, user=None) -> list[TrialBalanc
             account_id=row["account_id"],
             number=row["account__number"],
             name=row["account__name"],
-            opening=row["opening"],
-            debit=row["period_debit"],
-            credit=row["period_credit"],
-            closing=row["closing"],
+            opening=cents(row["opening"]),
+            debit=cents(row["period_debit"]),
+            credit=cents(row["period_credit"]),
+            closing=cents(row["closing"]),
         )
         for row in rows
-        if row["opening"] or row["period_debit"] or row["period_credit"]
+        if cents(row["opening"]) or cents(row["period_debit"]) or cents(row["period_credit"])
     ]
 
 
@@ -156,7 +163,7 @@ def opening_balance(account: Account, date_from: date) -> Decimal:
     total = JournalLine.objects.filter(
         account=account, posted=True, carry_forward=False, date__lt=date_from
     ).aggregate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))["balance"]
-    return total or ZERO
+    return cents(total)
 
 
 def statement(account: Account, date_from: date, date_to: date, user=None):
@@ -181,7 +188,7 @@ def party_balance(party_id: int) -> Decimal:
     total = JournalLine.objects.filter(
         party_id=party_id, posted=True, account__reconcilable=True
     ).aggregate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))["balance"]
-    return total or ZERO
+    return cents(total)
 
 
 def party_key_figures(user, party):

@@ -107,10 +107,12 @@ class StatementTable(tables.Table):
         return value or ""
 
     def render_balance(self, record):
-        return self.opening + record.running
+        return self.value_balance(record)
 
     def value_balance(self, record):
-        return self.opening + record.running
+        from samspill.accounting.queries import cents
+
+        return self.opening + cents(record.running)
 
 
 class TrialBalanceTable(tables.Table):

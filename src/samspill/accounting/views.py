@@ -189,7 +189,7 @@ class EntryCreateView(PermissionRequiredMixin, View):
             {
                 "form": form,
                 "formset": formset,
-                "accounts": queries.accounts().filter(active=True).only("number", "name"),
+                "accounts": queries.accounts().filter(active=True).select_related(None).only("number", "name"),
                 "title": _("New journal entry"),
             },
             status=status,

@@ -251,11 +251,13 @@ def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_clos
             % {"period": entry.period},
             code="period_closed",
         )
+    # Year-end entries move whole account balances, not one party's items.
+    year_end = entry.kind in (JournalEntry.Kind.CLOSING, JournalEntry.Kind.CARRY_FORWARD)
     for line in lines:
         account = line.account
         if not account.active:
             errors.append(_("Account %(account)s is not active.") % {"account": account})
-        if account.party_required and line.party_id is None and line.party is None:
+        if account.party_required and not year_end and line.party_id is None and line.party is None:
             errors.append(
                 _("Account %(account)s needs a customer or supplier on the line.")
                 % {"account": account}

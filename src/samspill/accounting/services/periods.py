@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samspill.accounting import events
 from samspill.accounting.models import ZERO, Account, FiscalYear, JournalEntry, JournalLine, Period
+from samspill.accounting.queries import cents
 from samspill.accounting.services.entries import post_entries
 from samspill.accounting.services.setup import open_fiscal_year
 from samspill.localization.no.chart import RETAINED_EARNINGS
@@ -70,11 +71,9 @@ def _balances(year: FiscalYear, profit_and_loss: bool):
     ).filter(pl if profit_and_loss else ~pl)
     if profit_and_loss:
         lines = lines.filter(date__gte=year.start)
-    return {
-        row["account__number"]: row["balance"]
-        for row in lines.values("account__number").annotate(balance=Sum("debit") - Sum("credit"))
-        if row["balance"]
-    }
+    rows = lines.values("account__number").annotate(balance=Sum("debit") - Sum("credit"))
+    balances = {row["account__number"]: cents(row["balance"]) for row in rows}
+    return {number: balance for number, balance in balances.items() if balance}
 
 
 def _line(number: str, balance, description: str) -> dict:

@@ -1,0 +1,138 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from samspill.accounting import services
+from samspill.accounting.models import JournalEntry, Period
+
+pytestmark = pytest.mark.django_db
+
+
+def _sale(customer, day="2026-03-10"):
+    return {
+        "journal": "SAL",
+        "date": day,
+        "description": "Sale",
+        "lines": [
+            {"account": "1500", "debit": "1250", "party_id": customer.pk},
+            {"account": "3000", "credit": "1000", "vat_code": "3"},
+        ],
+    }
+
+
+def test_api_records_posts_reverses_and_reports(ledger, customer, finance, api):
+    client = api(finance)
+    response = client.post("/api/v1/accounting/entries", {**_sale(customer), "post": True}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["voucher"] == "SAL 2026-1" and body["state"] == "posted"
+    assert [(line["account"], line["vat_of_line"]) for line in body["lines"]] == [
+        ("1500", None),
+        ("3000", None),
+        ("2700", 2),
+    ]
+    reversal = client.post(f"/api/v1/accounting/entries/{body['id']}/reverse", {}, content_type="application/json")
+    assert reversal.status_code == 201 and reversal.json()["reversal_of_id"] == body["id"]
+    again = client.post(f"/api/v1/accounting/entries/{body['id']}/reverse", {}, content_type="application/json")
+    assert again.status_code == 409
+    assert again["Content-Type"].startswith("application/problem+json")
+
+    report = client.get("/api/v1/accounting/reports/trial-balance?date_from=2026-01-01&date_to=2026-12-31").json()
+    assert report["total_debit"] == report["total_credit"] == "2500.00"
+    assert report["total_closing"] == "0.00"
+    listing = client.get(f"/api/v1/accounting/entries?party_id={customer.pk}").json()
+    assert listing["count"] == 2
+
+
+def test_api_bad_input_is_a_problem_and_writes_nothing(ledger, customer, finance, api, make_user):
+    client = api(finance)
+    bad = _sale(customer)
+    bad["lines"][0]["debit"] = "1249"
+    response = client.post("/api/v1/accounting/entries", {**bad, "post": True}, content_type="application/json")
+    assert response.status_code == 422
+    assert "does not balance" in response.json()["detail"]
+    assert not JournalEntry.objects.exists()
+    response = client.post("/api/v1/accounting/entries", {"journal": "XXX", "date": "2026-01-01", "lines": []}, content_type="application/json")
+    assert response.status_code == 422
+    forbidden = api(make_user("sales")).post("/api/v1/accounting/entries", _sale(customer), content_type="application/json")
+    assert forbidden.status_code == 403
+    management = api(make_user("management"))
+    assert management.get("/api/v1/accounting/accounts").status_code == 200
+    period = Period.objects.get(fiscal_year=ledger, number=1)
+    assert management.post(f"/api/v1/accounting/periods/{period.pk}/close").status_code == 403
+    closed = client.post(f"/api/v1/accounting/periods/{period.pk}/close")
+    assert closed.status_code == 200 and closed.json()["closed"] is True
+
+
+def test_api_account_patch(ledger, finance, api):
+    client = api(finance)
+    response = client.patch("/api/v1/accounting/accounts/3000", {"name": "Salg", "default_vat_code": "1"}, content_type="application/json")
+    assert response.status_code == 422
+    response = client.patch("/api/v1/accounting/accounts/3000", {"name": "Salg"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["name"] == "Salg"
+
+
+def test_entry_form_posts_and_shows_errors_inline(ledger, customer, finance, login):
+    client = login(finance)
+    assert client.get("/accounting/entries/new/").status_code == 200
+    data = {
+        "journal": "SAL",
+        "date": "2026-03-10",
+        "description": "Kontantsalg",
+        "lines-TOTAL_FORMS": "4",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-account": "1500",
+        "lines-0-debit": "1250",
+        "lines-0-party": str(customer.pk),
+        "lines-1-account": "3000",
+        "lines-1-credit": "1000",
+        "lines-1-vat_code": "3",
+        "post": "1",
+    }
+    bad = {**data, "lines-0-debit": "1000"}
+    response = client.post("/accounting/entries/new/", bad)
+    assert response.status_code == 422
+    assert "does not balance" in response.content.decode()
+    assert JournalEntry.objects.filter(state="posted").count() == 0
+    response = client.post("/accounting/entries/new/", data)
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get(state="posted")
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200 and entry.voucher in detail.content.decode()
+
+
+def test_pages_have_a_fixed_number_of_queries(ledger, customer, finance, login, django_assert_max_num_queries):
+    from samspill.accounting.tests.test_services import sale
+
+    client = login(finance)
+    services.post_entries([sale(customer, day=date(2026, 1, 1 + n % 28)) for n in range(60)], actor=None)
+    for url in (
+        "/accounting/",
+        "/accounting/?per_page=50",
+        "/accounting/accounts/",
+        "/accounting/reports/trial-balance/?date_from=2026-01-01&date_to=2026-12-31",
+        "/accounting/accounts/%d/?date_from=2026-01-01&date_to=2026-12-31" % services.setup.Account.objects.get(number="1500").pk,
+        "/accounting/periods/",
+    ):
+        with django_assert_max_num_queries(16):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    csv = client.get("/accounting/reports/trial-balance/?date_from=2026-01-01&date_to=2026-12-31&_export=csv")
+    assert csv.status_code == 200 and "1500" in csv.content.decode()
+    xlsx = client.get("/accounting/?_export=xlsx")
+    assert xlsx.status_code == 200
+
+
+def test_period_and_year_pages(ledger, finance, login, make_user):
+    client = login(finance)
+    period = Period.objects.get(fiscal_year=ledger, number=2)
+    assert client.post(f"/accounting/periods/{period.pk}/close/").status_code == 302
+    period.refresh_from_db()
+    assert period.closed
+    assert client.post(f"/accounting/years/{ledger.pk}/close/").status_code == 302
+    ledger.refresh_from_db()
+    assert ledger.closed
+    viewer = login(make_user("management"))
+    assert viewer.get("/accounting/periods/").status_code == 200
+    assert viewer.post(f"/accounting/periods/{period.pk}/reopen/").status_code == 403
