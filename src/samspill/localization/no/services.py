@@ -88,7 +88,7 @@ def update_vat_code(vat_code: VatCode, *, actor, **changes) -> VatCode:
 def _code(value, direction: str, field: str) -> VatCode:
     code = value if isinstance(value, VatCode) else VatCode.objects.filter(code=value).first()
     if code is None or code.direction != direction:
-        message = _("Choose a %(direction)s VAT code.") % {
+        message = _("Choose a VAT code of the kind %(direction)s.") % {
             "direction": VatCode.Direction(direction).label
         }
         raise ValidationFailed(message, errors={field: [message]})
