@@ -252,11 +252,15 @@ def list_entries(request, filters: Query[EntryFilters]):
     if filters.date_to:
         rows = rows.filter(date__lte=filters.date_to)
     if filters.party_id:
-        rows = rows.filter(pk__in=queries.lines().filter(party_id=filters.party_id).values("entry_id"))
+        rows = rows.filter(
+            pk__in=queries.lines().filter(party_id=filters.party_id).values("entry_id")
+        )
     return rows
 
 
-@router.post("/entries", response={201: EntryOut}, summary="Record a journal entry (draft or posted)")
+@router.post(
+    "/entries", response={201: EntryOut}, summary="Record a journal entry (draft or posted)"
+)
 def create_entry(request, payload: EntryIn):
     from django.db import transaction
 
@@ -299,7 +303,10 @@ def post_entry(request, entry_id: int):
 def reverse_entry(request, entry_id: int, payload: ReverseIn):
     require(request.user, "accounting.post_journalentry")
     reversal = services.reverse_entry(
-        queries.entry(entry_id), actor=request.user, date=payload.date, description=payload.description
+        queries.entry(entry_id),
+        actor=request.user,
+        date=payload.date,
+        description=payload.description,
     )
     return Status(201, queries.entry(reversal.pk))
 

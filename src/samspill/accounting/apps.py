@@ -32,7 +32,15 @@ class AccountingConfig(AppConfig):
         register_model(JournalLine)
         register_model(VoucherCounter)
 
-        models = ("account", "journal", "fiscalyear", "period", "project", "journalentry", "journalline")
+        models = (
+            "account",
+            "journal",
+            "fiscalyear",
+            "period",
+            "project",
+            "journalentry",
+            "journalline",
+        )
         view = [f"accounting.view_{m}" for m in models]
         grant(["management"], *view)
         grant(
@@ -45,9 +53,27 @@ class AccountingConfig(AppConfig):
         )
 
         nav = [
-            (_("Journal entries"), "accounting:entry_list", "accounting.view_journalentry", "journal-text", 10),
-            (_("Trial balance"), "accounting:trial_balance", "accounting.view_journalline", "table", 11),
-            (_("Chart of accounts"), "accounting:account_list", "accounting.view_account", "list-ol", 12),
+            (
+                _("Journal entries"),
+                "accounting:entry_list",
+                "accounting.view_journalentry",
+                "journal-text",
+                10,
+            ),
+            (
+                _("Trial balance"),
+                "accounting:trial_balance",
+                "accounting.view_journalline",
+                "table",
+                11,
+            ),
+            (
+                _("Chart of accounts"),
+                "accounting:account_list",
+                "accounting.view_account",
+                "list-ol",
+                12,
+            ),
             (_("Periods"), "accounting:period_list", "accounting.view_period", "calendar3", 13),
         ]
         for label, url_name, permission, icon, order in nav:

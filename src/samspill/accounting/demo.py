@@ -47,7 +47,9 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
             ]
             if food:
                 lines.append({"account": "3030", "credit": food, "vat_code": "31"})
-            entries.append({"journal": "SAL", "date": day, "description": "Varesalg", "lines": lines})
+            entries.append(
+                {"journal": "SAL", "date": day, "description": "Varesalg", "lines": lines}
+            )
             paid = day + timedelta(days=14)
             if paid <= until:
                 entries.append(
@@ -93,7 +95,10 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
                     "journal": "BNK",
                     "date": first,
                     "description": "Husleie",
-                    "lines": [{"account": "6300", "debit": D("18500")}, {"account": "1920", "credit": D("18500")}],
+                    "lines": [
+                        {"account": "6300", "debit": D("18500")},
+                        {"account": "1920", "credit": D("18500")},
+                    ],
                 }
             )
         pay_day = date(year, month, 20)
@@ -145,12 +150,21 @@ def load(*, actor) -> None:
     customers, suppliers = _parties("customer"), _parties("supplier")
     services.post_entries(
         [
-            {"journal": "GEN", "date": date(today.year - 1, 1, 1), "description": "Åpningsbalanse",
-             "lines": [{"account": "1920", "debit": D("500000")}, {"account": "2000", "credit": D("100000")},
-                       {"account": "2050", "credit": D("400000")}]},
+            {
+                "journal": "GEN",
+                "date": date(today.year - 1, 1, 1),
+                "description": "Åpningsbalanse",
+                "lines": [
+                    {"account": "1920", "debit": D("500000")},
+                    {"account": "2000", "credit": D("100000")},
+                    {"account": "2050", "credit": D("400000")},
+                ],
+            },
         ],
         actor=actor,
         kind=JournalEntry.Kind.OPENING,
     )
-    services.post_entries(vouchers(today.year - 1, customers, suppliers, date(today.year - 1, 12, 31)), actor=actor)
+    services.post_entries(
+        vouchers(today.year - 1, customers, suppliers, date(today.year - 1, 12, 31)), actor=actor
+    )
     services.post_entries(vouchers(today.year, customers, suppliers, today), actor=actor)

@@ -22,13 +22,13 @@ class EntryPosted(Event):
     voucher: str
     journal: str
     date: str
-    description: str
+    text: str
     total: Decimal
     party_ids: list[int] = field(default_factory=list)
 
     @classmethod
     def summarize(cls, payload):
-        return gettext("Voucher %(voucher)s posted: %(description)s (%(total)s)") % payload
+        return gettext("Voucher %(voucher)s posted: %(text)s (%(total)s)") % payload
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -64,4 +64,6 @@ class EntryFilter(django_filters.FilterSet):
         return queryset.filter(query)
 
     def by_party(self, queryset, name, value):
-        return queryset.filter(pk__in=JournalEntry.objects.filter(lines__party_id=value).values("pk"))
+        return queryset.filter(
+            pk__in=JournalEntry.objects.filter(lines__party_id=value).values("pk")
+        )

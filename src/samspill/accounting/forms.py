@@ -15,12 +15,21 @@ class EntryForm(forms.Form):
 
 class LineForm(forms.Form):
     account = forms.CharField(
-        label=_("Account"), max_length=10, widget=forms.TextInput(attrs={"list": "accounts", "inputmode": "numeric"})
+        label=_("Account"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"list": "accounts", "inputmode": "numeric"}),
     )
-    debit = forms.DecimalField(label=_("Debit"), max_digits=18, decimal_places=2, min_value=0, required=False)
-    credit = forms.DecimalField(label=_("Credit"), max_digits=18, decimal_places=2, min_value=0, required=False)
+    debit = forms.DecimalField(
+        label=_("Debit"), max_digits=18, decimal_places=2, min_value=0, required=False
+    )
+    credit = forms.DecimalField(
+        label=_("Credit"), max_digits=18, decimal_places=2, min_value=0, required=False
+    )
     vat_code = forms.ModelChoiceField(
-        label=_("VAT"), queryset=VatCode.objects.filter(active=True), to_field_name="code", required=False
+        label=_("VAT"),
+        queryset=VatCode.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
     )
     party = forms.IntegerField(label=_("Party no."), required=False, min_value=1)
     description = forms.CharField(label=_("Text"), max_length=200, required=False)
@@ -41,7 +50,9 @@ LineFormSet = forms.formset_factory(LineForm, extra=4, max_num=100)
 
 
 class ReverseForm(forms.Form):
-    date = forms.DateField(label=_("Date of the reversal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date of the reversal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class DateRangeForm(forms.Form):
@@ -59,14 +70,21 @@ class AccountForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     default_vat_code = forms.ModelChoiceField(
-        label=_("Default VAT code"), queryset=VatCode.objects.all(), to_field_name="code", required=False
+        label=_("Default VAT code"),
+        queryset=VatCode.objects.all(),
+        to_field_name="code",
+        required=False,
     )
     vat_usage = forms.ChoiceField(label=_("VAT codes allowed"))
     reconcilable = forms.BooleanField(label=_("Reconcilable"), required=False)
     party_required = forms.BooleanField(label=_("Party required on lines"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
-    standard_account = forms.CharField(label=_("SAF-T standard account"), max_length=10, required=False)
-    grouping_category = forms.CharField(label=_("SAF-T grouping category"), max_length=100, required=False)
+    standard_account = forms.CharField(
+        label=_("SAF-T standard account"), max_length=10, required=False
+    )
+    grouping_category = forms.CharField(
+        label=_("SAF-T grouping category"), max_length=100, required=False
+    )
     grouping_code = forms.CharField(label=_("SAF-T grouping code"), max_length=20, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
 
 class Account(models.Model):
@@ -159,6 +158,9 @@ class VoucherCounter(models.Model):
             models.UniqueConstraint(fields=["journal", "fiscal_year"], name="voucher_counter"),
         ]
 
+    def __str__(self):
+        return f"{self.journal_id}/{self.fiscal_year_id}: {self.last_number}"
+
 
 class JournalEntry(models.Model):
     class State(models.TextChoices):
@@ -231,8 +233,8 @@ class JournalLine(models.Model):
     entry = models.ForeignKey(JournalEntry, models.CASCADE, related_name="lines")
     line_no = models.PositiveSmallIntegerField(_("line"))
     account = models.ForeignKey(Account, models.PROTECT, related_name="lines")
-    debit = models.DecimalField(_("debit"), default=ZERO, **AMOUNT)
-    credit = models.DecimalField(_("credit"), default=ZERO, **AMOUNT)
+    debit = models.DecimalField(_("debit"), default=ZERO, max_digits=18, decimal_places=2)
+    credit = models.DecimalField(_("credit"), default=ZERO, max_digits=18, decimal_places=2)
     description = models.CharField(_("description"), max_length=200, blank=True)
     party = models.ForeignKey(
         "parties.Party", models.PROTECT, null=True, blank=True, related_name="+"

@@ -77,9 +77,9 @@ def fiscal_year(pk: int, user=None) -> FiscalYear:
 
 def entries(user=None):
     return restrict(
-        JournalEntry.objects.select_related("journal", "fiscal_year", "reversal_of__journal", "reversal_of__fiscal_year").annotate(
-            total=Coalesce(Sum("lines__debit"), Value(ZERO), output_field=MONEY)
-        ),
+        JournalEntry.objects.select_related(
+            "journal", "fiscal_year", "reversal_of__journal", "reversal_of__fiscal_year"
+        ).annotate(total=Coalesce(Sum("lines__debit"), Value(ZERO), output_field=MONEY)),
         user,
     )
 
@@ -92,7 +92,9 @@ def entry(pk: int, user=None) -> JournalEntry:
 
 
 def entry_lines(entry: JournalEntry):
-    return entry.lines.select_related("account", "vat_code", "party", "department", "project").order_by("line_no")
+    return entry.lines.select_related(
+        "account", "vat_code", "party", "department", "project"
+    ).order_by("line_no")
 
 
 def lines(user=None):
@@ -126,7 +128,11 @@ def trial_balance(date_from: date, date_to: date, user=None) -> list[TrialBalanc
         .values("account_id", "account__number", "account__name")
         .annotate(
             opening=Coalesce(
-                Sum(Case(When(date__lt=date_from, then=F("debit") - F("credit")), output_field=MONEY)),
+                Sum(
+                    Case(
+                        When(date__lt=date_from, then=F("debit") - F("credit")), output_field=MONEY
+                    )
+                ),
                 Value(ZERO),
                 output_field=MONEY,
             ),
@@ -196,7 +202,11 @@ def party_key_figures(user, party):
 
     balance = party_balance(party.pk)
     label = gettext_lazy("Ledger balance (receivable − payable)")
-    return [KeyFigure(label=label, value=balance, url=reverse("accounting:entry_list") + f"?party={party.pk}")]
+    return [
+        KeyFigure(
+            label=label, value=balance, url=reverse("accounting:entry_list") + f"?party={party.pk}"
+        )
+    ]
 
 
 def search(user, query: str, limit: int):
@@ -218,7 +228,9 @@ def search(user, query: str, limit: int):
         code_year, _sep, number = voucher.rpartition("-")
         if number.isdigit() and len(code_year) > 4:
             code, year = code_year[:-4], code_year[-4:]
-            for row in entries(user).filter(journal__code=code, fiscal_year__name__startswith=year, number=int(number))[:limit]:
+            for row in entries(user).filter(
+                journal__code=code, fiscal_year__name__startswith=year, number=int(number)
+            )[:limit]:
                 hits.append(
                     SearchHit(
                         kind=_("Voucher"),

@@ -87,9 +87,7 @@ class StatementTable(tables.Table):
     )
     debit = tables.Column(verbose_name=_("Debit"), attrs=NUM, orderable=False)
     credit = tables.Column(verbose_name=_("Credit"), attrs=NUM, orderable=False)
-    balance = tables.Column(
-        verbose_name=_("Balance"), attrs=NUM, orderable=False, empty_values=()
-    )
+    balance = tables.Column(verbose_name=_("Balance"), attrs=NUM, orderable=False, empty_values=())
 
     class Meta:
         model = JournalLine

@@ -22,7 +22,11 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
     path("accounts/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
-    path("periods/<int:pk>/close/", views.PeriodActionView.as_view(action="close"), name="period_close"),
+    path(
+        "periods/<int:pk>/close/",
+        views.PeriodActionView.as_view(action="close"),
+        name="period_close",
+    ),
     path(
         "periods/<int:pk>/reopen/",
         views.PeriodActionView.as_view(action="reopen"),

@@ -84,7 +84,9 @@ class AccountEditView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         account = found(queries.account, pk)
         initial = {f: getattr(account, f) for f in services.setup.ACCOUNT_FIELDS}
-        initial["default_vat_code"] = account.default_vat_code.code if account.default_vat_code else None
+        initial["default_vat_code"] = (
+            account.default_vat_code.code if account.default_vat_code else None
+        )
         return self.render(request, AccountForm(initial=initial), account)
 
     def post(self, request, pk):
@@ -160,7 +162,11 @@ class EntryDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         entry = found(queries.entry, pk)
         lines = list(queries.entry_lines(entry))
-        reversal = JournalEntry.objects.filter(reversal_of=entry).select_related("journal", "fiscal_year").first()
+        reversal = (
+            JournalEntry.objects.filter(reversal_of=entry)
+            .select_related("journal", "fiscal_year")
+            .first()
+        )
         return render(
             request,
             "accounting/entry_detail.html",
@@ -189,7 +195,10 @@ class EntryCreateView(PermissionRequiredMixin, View):
             {
                 "form": form,
                 "formset": formset,
-                "accounts": queries.accounts().filter(active=True).select_related(None).only("number", "name"),
+                "accounts": queries.accounts()
+                .filter(active=True)
+                .select_related(None)
+                .only("number", "name"),
                 "title": _("New journal entry"),
             },
             status=status,
@@ -222,7 +231,9 @@ class EntryCreateView(PermissionRequiredMixin, View):
                             form.add_error(None, message)
             else:
                 if entry.state == JournalEntry.State.POSTED:
-                    messages.success(request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher})
+                    messages.success(
+                        request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher}
+                    )
                 else:
                     messages.success(request, _("Draft saved."))
                 return redirect("accounting:entry_detail", entry.pk)
@@ -240,7 +251,9 @@ class EntryActionView(PermissionRequiredMixin, View):
         try:
             if self.action == "post":
                 entry = services.post_entry(entry, actor=request.user)
-                messages.success(request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher})
+                messages.success(
+                    request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher}
+                )
             elif self.action == "reverse":
                 form = ReverseForm(request.POST)
                 day = form.cleaned_data["date"] if form.is_valid() else None
@@ -315,7 +328,9 @@ class FiscalYearOpenView(PermissionRequiredMixin, View):
         form = FiscalYearForm(request.POST)
         if form.is_valid():
             try:
-                year = services.open_fiscal_year(actor=request.user, start=form.cleaned_data["start"])
+                year = services.open_fiscal_year(
+                    actor=request.user, start=form.cleaned_data["start"]
+                )
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:

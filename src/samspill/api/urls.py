@@ -4,9 +4,9 @@ Any other path under /api/v1/ answers a problem+json 404."""
 from django.urls import re_path
 from ninja import NinjaAPI
 
+from samspill.accounting.api import router as accounting_router
 from samspill.api import problems
 from samspill.api.security import SessionAuth
-from samspill.accounting.api import router as accounting_router
 from samspill.automation.api import router as automation_router
 from samspill.localization.no.api import router as localization_no_router
 from samspill.organization.api import router as organization_router

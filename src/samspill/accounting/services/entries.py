@@ -10,7 +10,6 @@ on the code's account(s): the amount entered is the base without VAT.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -44,16 +43,16 @@ from samspill.platform.permissions import require
 MAX_LINES = 500
 
 
-@dataclass
 class _Refs:
     """Every account, VAT code, party, department and project a batch of lines names,
     fetched with one query per kind."""
 
-    accounts: dict[str, Account]
-    vat_codes: dict[str, VatCode]
-    parties: dict[int, Party]
-    departments: dict[int, Department]
-    projects: dict[str, Project]
+    def __init__(self, accounts, vat_codes, parties, departments, projects) -> None:
+        self.accounts: dict[str, Account] = accounts
+        self.vat_codes: dict[str, VatCode] = vat_codes
+        self.parties: dict[int, Party] = parties
+        self.departments: dict[int, Department] = departments
+        self.projects: dict[str, Project] = projects
 
     @classmethod
     def load(cls, line_sets: list[list[dict]]) -> _Refs:
@@ -204,7 +203,9 @@ def _vat_lines(base: JournalLine, code: VatCode, refs: _Refs, index: int) -> lis
 
 
 def _period_for(day: date) -> Period:
-    period = Period.objects.select_related("fiscal_year").filter(start__lte=day, end__gte=day).first()
+    period = (
+        Period.objects.select_related("fiscal_year").filter(start__lte=day, end__gte=day).first()
+    )
     if period is None:
         raise fail(
             _("No fiscal year covers %(date)s. Open the fiscal year first.") % {"date": day},
@@ -242,7 +243,10 @@ def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_clos
     credit = sum((line.credit for line in lines), ZERO)
     if debit != credit:
         errors.append(
-            _("The entry does not balance: debit %(debit)s, credit %(credit)s (difference %(diff)s).")
+            _(
+                "The entry does not balance: debit %(debit)s, credit %(credit)s "
+                "(difference %(diff)s)."
+            )
             % {"debit": debit, "credit": credit, "diff": debit - credit}
         )
     if not allow_closed and (entry.period.closed or entry.fiscal_year.closed):
@@ -271,15 +275,19 @@ def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_clos
             elif not line.vat_code.active:
                 errors.append(_("VAT code %(code)s is not active.") % {"code": line.vat_code.code})
     if errors:
-        raise ValidationFailed(errors[0], errors={"lines": [str(e) for e in errors]}, code="not_postable")
+        raise ValidationFailed(
+            errors[0], errors={"lines": [str(e) for e in errors]}, code="not_postable"
+        )
 
 
 def _next_numbers(journal: Journal, fiscal_year: FiscalYear, count: int) -> int:
     """Reserve `count` voucher numbers; return the first. The counter row stays locked
     until the posting transaction ends, so concurrent postings queue here."""
-    counter = VoucherCounter.objects.select_for_update().filter(
-        journal=journal, fiscal_year=fiscal_year
-    ).first()
+    counter = (
+        VoucherCounter.objects.select_for_update()
+        .filter(journal=journal, fiscal_year=fiscal_year)
+        .first()
+    )
     if counter is None:
         counter = VoucherCounter.objects.create(journal=journal, fiscal_year=fiscal_year)
         counter = VoucherCounter.objects.select_for_update().get(pk=counter.pk)
@@ -296,7 +304,9 @@ def _save_lines(entry: JournalEntry, lines: list[JournalLine]) -> None:
     JournalLine.objects.bulk_create(base)
     vat = [line for line in lines if line.vat_of is not None]
     for line in vat:
-        line.vat_of_id = line.vat_of.pk
+        base_line = line.vat_of
+        assert base_line is not None
+        line.vat_of_id = base_line.pk
     JournalLine.objects.bulk_create(vat)
 
 
@@ -314,7 +324,7 @@ def _posted_event(entry: JournalEntry, lines) -> events.EntryPosted:
         voucher=entry.voucher,
         journal=entry.journal.code,
         date=entry.date.isoformat(),
-        description=entry.description,
+        text=entry.description,
         total=_total(lines),
         party_ids=_party_ids(lines),
     )
@@ -330,9 +340,7 @@ def _entry_snapshot(entry: JournalEntry, lines) -> dict:
 
 
 @transaction.atomic
-def create_entry(
-    *, actor, journal, date, lines: list[dict], description: str = ""
-) -> JournalEntry:
+def create_entry(*, actor, journal, date, lines: list[dict], description: str = "") -> JournalEntry:
     """A draft voucher. It may be incomplete or unbalanced; posting checks the rules."""
     if actor is not None:
         require(actor, "accounting.add_journalentry")
@@ -349,7 +357,9 @@ def create_entry(
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _save_lines(entry, built)
-    audit.record("create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, built)))
+    audit.record(
+        "create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, built))
+    )
     return entry
 
 
@@ -396,7 +406,9 @@ def delete_entry(entry: JournalEntry, *, actor) -> None:
     if entry.state != JournalEntry.State.DRAFT:
         raise Conflict(_("A posted entry cannot be deleted; reverse it instead."), code="posted")
     lines = list(entry.lines.select_related("account"))
-    audit.record("delete", entry, actor=actor, changes=audit.diff(_entry_snapshot(entry, lines), {}))
+    audit.record(
+        "delete", entry, actor=actor, changes=audit.diff(_entry_snapshot(entry, lines), {})
+    )
     entry.delete()
 
 
@@ -439,7 +451,9 @@ def _post(entry: JournalEntry, lines, *, actor) -> JournalEntry:
 
 
 @transaction.atomic
-def post_entries(entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NORMAL) -> list[JournalEntry]:
+def post_entries(
+    entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NORMAL
+) -> list[JournalEntry]:
     """Post many vouchers at once (importers, the demo, benchmarks): each dict has
     `journal`, `date`, `lines` and optionally `description`. All are checked before any is
     written; entries and lines are written with bulk inserts, numbers reserved once per
@@ -454,7 +468,11 @@ def post_entries(entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NO
     prepared = []
     for index, data in enumerate(entries):
         try:
-            code = str(data.get("journal") or "").upper() if not isinstance(data.get("journal"), Journal) else data["journal"].code
+            code = (
+                str(data.get("journal") or "").upper()
+                if not isinstance(data.get("journal"), Journal)
+                else data["journal"].code
+            )
             journal = journals.get(code)
             if journal is None or not journal.active:
                 raise fail(_("Choose an existing journal."), "journal")
@@ -462,7 +480,8 @@ def post_entries(entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NO
             period = next((p for p in periods if p.start <= day <= p.end), None)
             if period is None:
                 raise fail(
-                    _("No fiscal year covers %(date)s. Open the fiscal year first.") % {"date": day},
+                    _("No fiscal year covers %(date)s. Open the fiscal year first.")
+                    % {"date": day},
                     "date",
                 )
             entry = JournalEntry(
@@ -481,7 +500,9 @@ def post_entries(entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NO
             _check_postable(entry, lines, allow_closed=False)
         except ValidationFailed as exc:
             message = _("Entry %(n)d: %(error)s") % {"n": index + 1, "error": exc.message}
-            raise ValidationFailed(message, errors={f"entries.{index}": [message]}, code=exc.code) from exc
+            raise ValidationFailed(
+                message, errors={f"entries.{index}": [message]}, code=exc.code
+            ) from exc
         prepared.append((entry, lines))
     by_counter: dict[tuple[int, int], list[JournalEntry]] = defaultdict(list)
     for entry, _lines in prepared:
@@ -502,7 +523,10 @@ def post_entries(entries: list[dict], *, actor, kind: str = JournalEntry.Kind.NO
     _save_lines_bulk(all_lines)
     for entry, lines in prepared:
         audit.record(
-            "create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, lines)),
+            "create",
+            entry,
+            actor=actor,
+            changes=audit.diff({}, _entry_snapshot(entry, lines)),
             object_repr=entry.voucher,
         )
         publish(_posted_event(entry, lines), actor=actor)
@@ -514,7 +538,9 @@ def _save_lines_bulk(lines: list[JournalLine]) -> None:
     JournalLine.objects.bulk_create(base, batch_size=2000)
     vat = [line for line in lines if line.vat_of is not None]
     for line in vat:
-        line.vat_of_id = line.vat_of.pk
+        base_line = line.vat_of
+        assert base_line is not None
+        line.vat_of_id = base_line.pk
     JournalLine.objects.bulk_create(vat, batch_size=2000)
 
 
@@ -533,13 +559,17 @@ def reverse_entry(
         .get(pk=entry.pk)
     )
     if entry.state != JournalEntry.State.POSTED:
-        raise Conflict(_("Only a posted entry can be reversed; delete the draft instead."), code="not_posted")
+        raise Conflict(
+            _("Only a posted entry can be reversed; delete the draft instead."), code="not_posted"
+        )
     if entry.reversal_of_id is not None:
         raise Conflict(_("This entry is itself a reversal."), code="is_reversal")
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         raise Conflict(_("This entry has already been reversed."), code="already_reversed")
     if entry.kind != JournalEntry.Kind.NORMAL:
-        raise Conflict(_("Year-end entries are undone by reopening the year."), code="year_end_entry")
+        raise Conflict(
+            _("Year-end entries are undone by reopening the year."), code="year_end_entry"
+        )
     day = _date(date) if date else entry.date
     period = _period_for(day)
     reversal = JournalEntry(
@@ -547,7 +577,9 @@ def reverse_entry(
         fiscal_year=period.fiscal_year,
         period=period,
         date=day,
-        description=(description or _("Reversal of %(voucher)s") % {"voucher": entry.voucher})[:200],
+        description=(description or _("Reversal of %(voucher)s") % {"voucher": entry.voucher})[
+            :200
+        ],
         reversal_of=entry,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )

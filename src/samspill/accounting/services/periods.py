@@ -28,7 +28,9 @@ def close_period(period: Period, *, actor) -> Period:
         require(actor, "accounting.close_period")
     period = Period.objects.select_for_update().select_related("fiscal_year").get(pk=period.pk)
     if period.closed:
-        raise Conflict(_("Period %(period)s is already closed.") % {"period": period}, code="closed")
+        raise Conflict(
+            _("Period %(period)s is already closed.") % {"period": period}, code="closed"
+        )
     drafts = JournalEntry.objects.filter(period=period, state=JournalEntry.State.DRAFT).count()
     if drafts:
         raise Conflict(
@@ -66,9 +68,9 @@ def reopen_period(period: Period, *, actor) -> Period:
 def _balances(year: FiscalYear, profit_and_loss: bool):
     """{account_id: debit - credit} over the year, one GROUP BY."""
     pl = Q(account__number__gte="3", account__number__lt="9")
-    lines = JournalLine.objects.filter(
-        posted=True, carry_forward=False, date__lte=year.end
-    ).filter(pl if profit_and_loss else ~pl)
+    lines = JournalLine.objects.filter(posted=True, carry_forward=False, date__lte=year.end).filter(
+        pl if profit_and_loss else ~pl
+    )
     if profit_and_loss:
         lines = lines.filter(date__gte=year.start)
     rows = lines.values("account__number").annotate(balance=Sum("debit") - Sum("credit"))
@@ -134,7 +136,14 @@ def close_year(year: FiscalYear, *, actor) -> FiscalYear:
         description = _("Opening balances from %(year)s") % {"year": year}
         lines = [_line(number, -balance, description) for number, balance in sorted(bs.items())]
         [opening] = post_entries(
-            [{"journal": "GEN", "date": next_year.start, "description": description, "lines": lines}],
+            [
+                {
+                    "journal": "GEN",
+                    "date": next_year.start,
+                    "description": description,
+                    "lines": lines,
+                }
+            ],
             actor=None,
             kind=JournalEntry.Kind.CARRY_FORWARD,
         )

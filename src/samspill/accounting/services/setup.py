@@ -71,7 +71,9 @@ def load_chart(*, actor) -> int:
     created = Account.objects.bulk_create(accounts)
     have = set(Journal.objects.values_list("code", flat=True))
     journals = Journal.objects.bulk_create(
-        Journal(code=code, name=name, kind=kind) for code, name, kind in JOURNALS if code not in have
+        Journal(code=code, name=name, kind=kind)
+        for code, name, kind in JOURNALS
+        if code not in have
     )
     for row in [*created, *journals]:
         audit.record("create", row, actor=actor, changes=audit.diff({}, audit.snapshot(row)))

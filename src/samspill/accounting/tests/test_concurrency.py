@@ -46,15 +46,22 @@ def test_concurrent_processes_get_gapless_unique_numbers():
     services.open_fiscal_year(actor=None, start=date(2026, 1, 1))
     settings = connection.settings_dict
     url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
-        USER=settings["USER"], HOST=settings["HOST"] or "127.0.0.1", PORT=settings["PORT"] or 5432, NAME=settings["NAME"]
+        USER=settings["USER"],
+        HOST=settings["HOST"] or "127.0.0.1",
+        PORT=settings["PORT"] or 5432,
+        NAME=settings["NAME"],
     )
     env = {**os.environ, "DATABASE_URL": url}
     processes = [
-        subprocess.Popen([sys.executable, "-c", SCRIPT, str(PER_WORKER)], env=env, stderr=subprocess.PIPE)
+        subprocess.Popen(  # noqa: S603  (our own interpreter and script)
+            [sys.executable, "-c", SCRIPT, str(PER_WORKER)], env=env, stderr=subprocess.PIPE
+        )
         for _ in range(WORKERS)
     ]
     for process in processes:
         _out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()[-2000:]
-    numbers = sorted(JournalEntry.objects.filter(journal__code="GEN").values_list("number", flat=True))
+    numbers = sorted(
+        JournalEntry.objects.filter(journal__code="GEN").values_list("number", flat=True)
+    )
     assert numbers == list(range(1, WORKERS * PER_WORKER + 1))

@@ -54,7 +54,9 @@ def balanced(voucher) -> dict:
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(batch=st.lists(vouchers(), min_size=1, max_size=6))
 def test_trial_balance_stays_at_zero(ledger, batch):
     for voucher in batch:
@@ -70,7 +72,10 @@ def test_trial_balance_stays_at_zero(ledger, batch):
             services.reverse_entry(entry, actor=None)
         lines = list(entry.lines.values_list("debit", "credit"))
         assert sum(d for d, _c in lines) == sum(c for _d, c in lines)
-    for start, end in ((date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 3, 1), date(2026, 6, 30))):
+    for start, end in (
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2026, 3, 1), date(2026, 6, 30)),
+    ):
         rows = queries.trial_balance(start, end)
         assert sum(r.closing for r in rows) == 0
         assert sum(r.opening for r in rows) == 0

@@ -113,7 +113,10 @@ def test_posting_rules_party_vat_and_active_account(ledger, customer):
         actor=None,
         journal="GEN",
         date=date(2026, 1, 5),
-        lines=[{"account": "3000", "credit": "100", "vat_code": "1"}, {"account": "1920", "debit": "125"}],
+        lines=[
+            {"account": "3000", "credit": "100", "vat_code": "1"},
+            {"account": "1920", "debit": "125"},
+        ],
     )
     with pytest.raises(ValidationFailed, match="not allowed on account"):
         services.post_entry(wrong_vat, actor=None)
@@ -132,7 +135,10 @@ def test_posting_rules_party_vat_and_active_account(ledger, customer):
 def test_date_without_fiscal_year_is_refused(ledger):
     with pytest.raises(ValidationFailed, match="No fiscal year"):
         services.create_entry(
-            actor=None, journal="GEN", date=date(2030, 1, 1), lines=[{"account": "1920", "debit": "1"}]
+            actor=None,
+            journal="GEN",
+            date=date(2030, 1, 1),
+            lines=[{"account": "1920", "debit": "1"}],
         )
 
 
@@ -200,7 +206,11 @@ def test_closed_period_refuses_postings_until_reopened(ledger, customer, finance
         services.post_entry(entry, actor=finance)
     services.reopen_period(march, actor=finance)
     services.post_entry(entry, actor=finance)
-    types = list(OutboxEvent.objects.filter(type__startswith="accounting.period").values_list("type", flat=True).order_by("occurred_at"))
+    types = list(
+        OutboxEvent.objects.filter(type__startswith="accounting.period")
+        .values_list("type", flat=True)
+        .order_by("occurred_at")
+    )
     assert types == ["accounting.period.closed", "accounting.period.reopened"]
     assert AuditEntry.objects.filter(object_id=str(march.pk), action="update").count() == 2
 
@@ -230,7 +240,10 @@ def test_year_end_close_moves_result_to_equity_and_carries_balances_forward(ledg
             {
                 "journal": "PUR",
                 "date": date(2026, 4, 1),
-                "lines": [{"account": "4300", "debit": "4000"}, {"account": "1920", "credit": "4000"}],
+                "lines": [
+                    {"account": "4300", "debit": "4000"},
+                    {"account": "1920", "credit": "4000"},
+                ],
             },
         ],
         actor=None,
@@ -239,7 +252,9 @@ def test_year_end_close_moves_result_to_equity_and_carries_balances_forward(ledg
     ledger.refresh_from_db()
     assert ledger.closed
     assert not Period.objects.filter(fiscal_year=ledger, closed=False).exists()
-    year_end = {r.number: r.closing for r in queries.trial_balance(date(2026, 1, 1), date(2026, 12, 31))}
+    year_end = {
+        r.number: r.closing for r in queries.trial_balance(date(2026, 1, 1), date(2026, 12, 31))
+    }
     assert year_end["2050"] == D("-6000.00")  # the profit, a credit on retained earnings
     assert all(year_end.get(n, 0) == 0 for n in ("3000", "4300"))
     opening = JournalEntry.objects.get(kind="carry_forward")
@@ -249,7 +264,9 @@ def test_year_end_close_moves_result_to_equity_and_carries_balances_forward(ledg
     event = OutboxEvent.objects.get(type="accounting.year.closed")
     assert event.payload["result"] == "6000.00"
     # The next year's trial balance opens with the same balances (no double counting).
-    next_year = {r.number: r.opening for r in queries.trial_balance(date(2027, 1, 1), date(2027, 1, 31))}
+    next_year = {
+        r.number: r.opening for r in queries.trial_balance(date(2027, 1, 1), date(2027, 1, 31))
+    }
     assert next_year["1500"] == D("12500.00")
     assert sum(next_year.values()) == 0
     with pytest.raises(Conflict):

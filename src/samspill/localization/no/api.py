@@ -86,8 +86,6 @@ def list_vat_categories(request):
     return list(queries.vat_categories(request.user))
 
 
-@router.put(
-    "/vat-categories/{key}", response=VatCategoryOut, summary="Map a category to VAT codes"
-)
+@router.put("/vat-categories/{key}", response=VatCategoryOut, summary="Map a category to VAT codes")
 def put_vat_category(request, key: str, payload: VatCategoryIn):
     return services.map_vat_category(key, actor=request.user, **payload.model_dump())

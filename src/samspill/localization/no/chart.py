@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables: one record a line reads best)
 """The Samspill chart of accounts for Norwegian companies, after NS 4102 classes 1-8.
 
 The account names are our own. Each account carries its SAF-T mapping: the standard

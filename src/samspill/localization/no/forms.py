@@ -9,9 +9,7 @@ class VatCodeForm(forms.Form):
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     rate = forms.DecimalField(label=_("Rate (%)"), max_digits=5, decimal_places=2, min_value=0)
     account = forms.CharField(label=_("VAT account"), max_length=10, required=False)
-    deduction_account = forms.CharField(
-        label=_("Deduction account"), max_length=10, required=False
-    )
+    deduction_account = forms.CharField(label=_("Deduction account"), max_length=10, required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables: one record a line reads best)
 """Norwegian VAT (merverdiavgift, MVA): the codes Samspill ships, each mapped to its SAF-T
 standard tax code, and the map from the catalog's VAT categories to codes.
 

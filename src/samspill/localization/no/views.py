@@ -28,7 +28,9 @@ class VatCodeListPage(ListPage):
     table_class = VatCodeTable
     filterset_class = VatCodeFilter
     title = gettext_lazy("VAT codes")
-    empty_text = gettext_lazy("No VAT codes yet. Load the Norwegian VAT codes with the button above.")
+    empty_text = gettext_lazy(
+        "No VAT codes yet. Load the Norwegian VAT codes with the button above."
+    )
     export_name = "vat-codes"
 
     def get_context_data(self, **kwargs):

@@ -37,12 +37,19 @@ def test_every_vat_code_is_an_official_saft_standard_tax_code():
 @needs_saft
 def test_every_account_maps_to_an_official_standard_account_and_grouping_code():
     standard = _rows(
-        SAFT / "General Ledger Standard Accounts" / "CSV" / "General_Ledger_Standard_Accounts_4_character.csv",
+        SAFT
+        / "General Ledger Standard Accounts"
+        / "CSV"
+        / "General_Ledger_Standard_Accounts_4_character.csv",
         "latin-1",
     )
     accounts = {row["AccountID"] for row in standard}
     grouping = _rows(
-        SAFT / "SAF-T_Financial_1.3" / "Grouping Category Code" / "CSV" / "naeringsspesifikasjon.csv",
+        SAFT
+        / "SAF-T_Financial_1.3"
+        / "Grouping Category Code"
+        / "CSV"
+        / "naeringsspesifikasjon.csv",
         "utf-8-sig",
     )
     pairs = {(row["GroupingCategory"], row["GroupingCode"]) for row in grouping}
