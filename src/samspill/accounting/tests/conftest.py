@@ -24,3 +24,13 @@ def customer(db):
 @pytest.fixture
 def finance(make_user):
     return make_user("finance")
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are asserted in English, the source language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -116,7 +116,7 @@ def test_entry_form_posts_and_shows_errors_inline(ledger, customer, finance, log
     bad = {**data, "lines-0-debit": "1000"}
     response = client.post("/accounting/entries/new/", bad)
     assert response.status_code == 422
-    assert "does not balance" in response.content.decode()
+    assert "går ikke i balanse" in response.content.decode()  # the user speaks nb
     assert JournalEntry.objects.filter(state="posted").count() == 0
     response = client.post("/accounting/entries/new/", data)
     assert response.status_code == 302
