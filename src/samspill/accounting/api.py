@@ -262,18 +262,14 @@ def list_entries(request, filters: Query[EntryFilters]):
     "/entries", response={201: EntryOut}, summary="Record a journal entry (draft or posted)"
 )
 def create_entry(request, payload: EntryIn):
-    from django.db import transaction
-
-    with transaction.atomic():
-        entry = services.create_entry(
-            actor=request.user,
-            journal=payload.journal,
-            date=payload.date,
-            description=payload.description,
-            lines=[line.as_line() for line in payload.lines],
-        )
-        if payload.post:
-            services.post_entry(entry, actor=request.user)
+    entry = services.create_entry(
+        actor=request.user,
+        journal=payload.journal,
+        date=payload.date,
+        description=payload.description,
+        lines=[line.as_line() for line in payload.lines],
+        post=payload.post,
+    )
     return Status(201, queries.entry(entry.pk))
 
 

@@ -220,9 +220,8 @@ class EntryCreateView(PermissionRequiredMixin, View):
                     date=form.cleaned_data["date"],
                     description=form.cleaned_data["description"],
                     lines=lines,
+                    post="post" in request.POST,
                 )
-                if "post" in request.POST:
-                    services.post_entry(entry, actor=request.user)
             except DomainError as exc:
                 form_errors_from(form, exc)
                 for messages_ in exc.errors.values():

@@ -340,10 +340,16 @@ def _entry_snapshot(entry: JournalEntry, lines) -> dict:
 
 
 @transaction.atomic
-def create_entry(*, actor, journal, date, lines: list[dict], description: str = "") -> JournalEntry:
-    """A draft voucher. It may be incomplete or unbalanced; posting checks the rules."""
+def create_entry(
+    *, actor, journal, date, lines: list[dict], description: str = "", post: bool = False
+) -> JournalEntry:
+    """A draft voucher. It may be incomplete or unbalanced; posting checks the rules.
+    With `post=True` it is checked and posted in the same transaction (one commit, the
+    lines checked from memory): what "Save and post" in the UI and the API use."""
     if actor is not None:
         require(actor, "accounting.add_journalentry")
+        if post:
+            require(actor, "accounting.post_journalentry")
     journal = _journal(journal)
     day = _date(date)
     period = _period_for(day)
@@ -356,10 +362,14 @@ def create_entry(*, actor, journal, date, lines: list[dict], description: str = 
         description=(description or "").strip()[:200],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    if post:
+        _check_postable(entry, built, allow_closed=False)
     _save_lines(entry, built)
     audit.record(
         "create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, built))
     )
+    if post:
+        _post(entry, built, actor=actor)
     return entry
 
 
