@@ -62,11 +62,25 @@ class AccountListPage(ListPage):
     table_class = AccountTable
     filterset_class = AccountFilter
     title = gettext_lazy("Chart of accounts")
-    empty_text = gettext_lazy("No accounts yet. Run `samspill demo` or load the chart via the API.")
+    template_name = "accounting/account_list.html"
+    empty_text = gettext_lazy("No accounts yet. Load the Norwegian chart of accounts above.")
     export_name = "chart-of-accounts"
 
     def get_queryset(self):
         return queries.accounts()
+
+    def post(self, request):
+        """Load the Norwegian VAT codes and chart of accounts where missing."""
+        from samspill.localization.no import services as localization
+
+        try:
+            localization.load_vat_codes(actor=request.user)
+            created = services.load_chart(actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(count)d accounts loaded.") % {"count": created})
+        return redirect("accounting:account_list")
 
 
 class AccountEditView(PermissionRequiredMixin, View):

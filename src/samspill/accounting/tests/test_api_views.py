@@ -166,3 +166,16 @@ def test_period_and_year_pages(ledger, finance, login, make_user):
     viewer = login(make_user("management"))
     assert viewer.get("/accounting/periods/").status_code == 200
     assert viewer.post(f"/accounting/periods/{period.pk}/reopen/").status_code == 403
+
+
+def test_chart_loads_from_the_accounts_page_and_only_once(db, finance, login, make_user):
+    from samspill.accounting.models import Account
+    from samspill.localization.no.chart import CHART
+
+    refused = login(make_user("management")).post("/accounting/accounts/", follow=True)
+    assert refused.status_code == 200 and not Account.objects.exists()
+    client = login(finance)
+    assert client.post("/accounting/accounts/").status_code == 302
+    assert Account.objects.count() == len(CHART)
+    assert client.post("/accounting/accounts/").status_code == 302
+    assert Account.objects.count() == len(CHART)
