@@ -326,3 +326,48 @@ def trial_balance(request, date_from: dt.date, date_to: dt.date):
         "total_credit": sum((r.credit for r in rows), Decimal("0.00")),
         "total_closing": sum((r.closing for r in rows), Decimal("0.00")),
     }
+
+
+class ReportLineOut(Schema):
+    account_id: int
+    number: str
+    name: str
+    amount: Decimal
+
+
+class ReportSectionOut(Schema):
+    key: str
+    title: str
+    lines: list[ReportLineOut]
+    total: Decimal
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return str(obj.title)
+
+
+class ProfitAndLossOut(Schema):
+    sections: list[ReportSectionOut]
+    operating_result: Decimal
+    result: Decimal
+
+
+class BalanceSheetOut(Schema):
+    assets: ReportSectionOut
+    equity: ReportSectionOut
+    liabilities: ReportSectionOut
+    unclosed_result: Decimal
+    total_assets: Decimal
+    total_equity_and_liabilities: Decimal
+
+
+@router.get("/reports/profit-and-loss", response=ProfitAndLossOut, summary="Profit and loss")
+def profit_and_loss(request, date_from: dt.date, date_to: dt.date):
+    require(request.user, "accounting.view_journalline")
+    return queries.profit_and_loss(date_from, date_to, request.user)
+
+
+@router.get("/reports/balance-sheet", response=BalanceSheetOut, summary="Balance sheet at a date")
+def balance_sheet(request, at: dt.date):
+    require(request.user, "accounting.view_journalline")
+    return queries.balance_sheet(at, request.user)

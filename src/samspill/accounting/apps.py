@@ -20,6 +20,8 @@ class AccountingConfig(AppConfig):
             Project,
             VoucherCounter,
         )
+        from samspill.accounting.services import parties as party_hooks
+        from samspill.parties import services as parties
         from samspill.platform import registry
         from samspill.platform.permissions import grant, register_model
 
@@ -31,6 +33,7 @@ class AccountingConfig(AppConfig):
         register_model(JournalEntry, "post")
         register_model(JournalLine)
         register_model(VoucherCounter)
+        parties.register_merge_handler(party_hooks.move_party_lines)
 
         models = (
             "account",

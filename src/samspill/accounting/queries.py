@@ -240,3 +240,125 @@ def search(user, query: str, limit: int):
                     )
                 )
     return hits
+
+
+# --- Profit and loss, balance sheet ------------------------------------------------------
+
+PL_SECTIONS = (
+    ("income", gettext_lazy("Operating income"), ("3",)),
+    ("goods", gettext_lazy("Cost of goods"), ("4",)),
+    ("payroll", gettext_lazy("Payroll"), ("5",)),
+    ("other", gettext_lazy("Other operating expenses"), ("6", "7")),
+    ("financial", gettext_lazy("Financial items"), ("80", "81", "82")),
+    ("tax", gettext_lazy("Tax"), ("83", "84", "85", "86", "87")),
+)
+BS_SECTIONS = (
+    ("assets", gettext_lazy("Assets"), ("1",)),
+    ("equity", gettext_lazy("Equity"), ("20",)),
+    (
+        "liabilities",
+        gettext_lazy("Liabilities"),
+        ("21", "22", "23", "24", "25", "26", "27", "28", "29"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    account_id: int
+    number: str
+    name: str
+    amount: Decimal
+
+
+@dataclass
+class ReportSection:
+    key: str
+    title: object
+    lines: list[ReportLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def _balances(user, **filters) -> list[tuple[int, str, str, Decimal]]:
+    """(account id, number, name, debit - credit) per account, one GROUP BY."""
+    rows = (
+        restrict(JournalLine.objects.all(), user)
+        .filter(posted=True, carry_forward=False, **filters)
+        .values("account_id", "account__number", "account__name")
+        .annotate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))
+        .order_by("account__number")
+    )
+    return [
+        (r["account_id"], r["account__number"], r["account__name"], cents(r["balance"]))
+        for r in rows
+    ]
+
+
+def _sections(rows, layout, sign: int) -> list[ReportSection]:
+    sections = [ReportSection(key, title, []) for key, title, _prefixes in layout]
+    for account_id, number, name, balance in rows:
+        for section, (_key, _title, prefixes) in zip(sections, layout, strict=True):
+            if number.startswith(prefixes):
+                if balance:
+                    section.lines.append(ReportLine(account_id, number, name, sign * balance))
+                break
+    return sections
+
+
+def profit_and_loss(date_from: date, date_to: date, user=None) -> dict:
+    """Income positive, expenses negative, per section, and the result. The year-end
+    closing voucher is left out (it only moves the result to equity)."""
+    rows = _balances(
+        user,
+        date__gte=date_from,
+        date__lte=date_to,
+        account__number__gte="3",
+        account__number__lt="88",
+    )
+    closing = (
+        restrict(JournalLine.objects.all(), user)
+        .filter(
+            posted=True,
+            date__gte=date_from,
+            date__lte=date_to,
+            entry__kind=JournalEntry.Kind.CLOSING,
+            account__number__gte="3",
+            account__number__lt="88",
+        )
+        .values("account_id")
+        .annotate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))
+    )
+    undo = {r["account_id"]: cents(r["balance"]) for r in closing}
+    rows = [(pk, number, name, balance - undo.get(pk, ZERO)) for pk, number, name, balance in rows]
+    sections = _sections(rows, PL_SECTIONS, sign=-1)
+    operating = sum(
+        (s.total for s in sections if s.key in ("income", "goods", "payroll", "other")), ZERO
+    )
+    result = sum((s.total for s in sections), ZERO)
+    return {"sections": sections, "operating_result": operating, "result": result}
+
+
+def balance_sheet(at: date, user=None) -> dict:
+    """Assets (debit positive) against equity and liabilities (credit positive) at a date,
+    with the result not yet closed to equity shown on its own line."""
+    rows = _balances(user, date__lte=at)
+    assets, equity, liabilities = _sections(
+        [r for r in rows if r[1][:1] in "12"], BS_SECTIONS, sign=1
+    )
+    for section in (equity, liabilities):
+        section.lines = [
+            ReportLine(line.account_id, line.number, line.name, -line.amount)
+            for line in section.lines
+        ]
+    unclosed = -sum((r[3] for r in rows if r[1][:1] in "345678"), ZERO)
+    return {
+        "assets": assets,
+        "equity": equity,
+        "liabilities": liabilities,
+        "unclosed_result": unclosed,
+        "total_assets": assets.total,
+        "total_equity_and_liabilities": equity.total + liabilities.total + unclosed,
+    }

@@ -35,4 +35,6 @@ urlpatterns = [
     path("years/open/", views.FiscalYearOpenView.as_view(), name="year_open"),
     path("years/<int:pk>/close/", views.FiscalYearCloseView.as_view(), name="year_close"),
     path("reports/trial-balance/", views.TrialBalanceView.as_view(), name="trial_balance"),
+    path("reports/profit-and-loss/", views.ProfitAndLossView.as_view(), name="profit_and_loss"),
+    path("reports/balance-sheet/", views.BalanceSheetView.as_view(), name="balance_sheet"),
 ]

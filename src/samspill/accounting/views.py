@@ -388,3 +388,35 @@ class TrialBalanceView(PermissionRequiredMixin, View):
                 "title": _("Trial balance"),
             },
         )
+
+
+class ProfitAndLossView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalline"
+
+    def get(self, request):
+        form = _date_range(request)
+        report = None
+        if form.is_valid():
+            report = queries.profit_and_loss(
+                form.cleaned_data["date_from"], form.cleaned_data["date_to"], request.user
+            )
+        return render(
+            request,
+            "accounting/profit_and_loss.html",
+            {"form": form, "report": report, "title": _("Profit and loss")},
+        )
+
+
+class BalanceSheetView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalline"
+
+    def get(self, request):
+        form = _date_range(request)
+        report = None
+        if form.is_valid():
+            report = queries.balance_sheet(form.cleaned_data["date_to"], request.user)
+        return render(
+            request,
+            "accounting/balance_sheet.html",
+            {"form": form, "report": report, "title": _("Balance sheet")},
+        )

@@ -179,3 +179,25 @@ def test_chart_loads_from_the_accounts_page_and_only_once(db, finance, login, ma
     assert Account.objects.count() == len(CHART)
     assert client.post("/accounting/accounts/").status_code == 302
     assert Account.objects.count() == len(CHART)
+
+
+def test_report_pages_and_api(ledger, customer, finance, login, api):
+    from samspill.accounting.tests.test_services import sale
+
+    services.post_entries([sale(customer)], actor=None)
+    client = login(finance)
+    query = "?date_from=2026-01-01&date_to=2026-12-31"
+    for url in ("/accounting/reports/profit-and-loss/", "/accounting/reports/balance-sheet/"):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        assert "1\xa0000,00" in response.content.decode()  # nb: 1 000,00
+    assert (
+        client.get(
+            "/accounting/reports/profit-and-loss/?date_from=2026-12-01&date_to=2026-01-01"
+        ).status_code
+        == 200
+    )
+    body = api(finance).get("/api/v1/accounting/reports/profit-and-loss" + query).json()
+    assert body["result"] == "1000.00"
+    body = api(finance).get("/api/v1/accounting/reports/balance-sheet?at=2026-12-31").json()
+    assert body["total_assets"] == body["total_equity_and_liabilities"] == "1250.00"

@@ -280,3 +280,53 @@ def test_party_balance_key_figure(ledger, customer, finance):
 
     figures = key_figures(finance, customer)
     assert any(f.value == D("2500.00") for f in figures)
+
+
+def test_profit_and_loss_and_balance_sheet_agree_before_and_after_year_end(ledger, customer):
+    services.post_entries(
+        [
+            sale(customer, net="10000"),
+            {
+                "journal": "PUR",
+                "date": date(2026, 4, 1),
+                "lines": [
+                    {"account": "4300", "debit": "4000", "vat_code": "1"},
+                    {"account": "1920", "credit": "5000"},
+                ],
+            },
+            {
+                "journal": "GEN",
+                "date": date(2026, 5, 1),
+                "lines": [
+                    {"account": "5000", "debit": "1000"},
+                    {"account": "1920", "credit": "1000"},
+                ],
+            },
+        ],
+        actor=None,
+    )
+    pl = queries.profit_and_loss(date(2026, 1, 1), date(2026, 12, 31))
+    totals = {s.key: s.total for s in pl["sections"]}
+    assert totals["income"] == D("10000.00")
+    assert totals["goods"] == D("-4000.00") and totals["payroll"] == D("-1000.00")
+    assert pl["result"] == pl["operating_result"] == D("5000.00")
+    bs = queries.balance_sheet(date(2026, 12, 31))
+    assert bs["unclosed_result"] == D("5000.00")
+    assert bs["total_assets"] == bs["total_equity_and_liabilities"] == D("6500.00")
+
+    services.close_year(ledger, actor=None)
+    assert queries.profit_and_loss(date(2026, 1, 1), date(2026, 12, 31))["result"] == D("5000.00")
+    after = queries.balance_sheet(date(2026, 12, 31))
+    assert after["unclosed_result"] == 0
+    assert after["equity"].total == D("5000.00")
+    assert after["total_assets"] == after["total_equity_and_liabilities"]
+
+
+def test_merging_parties_moves_ledger_lines(ledger, customer, make_user):
+    from samspill.parties import services as parties
+
+    duplicate = parties.create_organization(actor=None, name="Fjord Kaffe A/S", roles=["customer"])
+    services.post_entries([sale(duplicate), sale(customer)], actor=None)
+    parties.merge_parties(survivor=customer, duplicate=duplicate, actor=make_user("admin"))
+    assert queries.party_balance(customer.pk) == D("2500.00")
+    assert not JournalLine.objects.filter(party=duplicate).exists()
