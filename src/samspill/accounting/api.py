@@ -371,3 +371,27 @@ def profit_and_loss(request, date_from: dt.date, date_to: dt.date):
 def balance_sheet(request, at: dt.date):
     require(request.user, "accounting.view_journalline")
     return queries.balance_sheet(at, request.user)
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+class ProjectIn(Schema):
+    code: str
+    name: str
+
+
+@router.get("/projects", response=list[ProjectOut], summary="Projects")
+@paginate
+def list_projects(request):
+    require(request.user, "accounting.view_project")
+    return queries.projects(request.user)
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="Create a project")
+def create_project(request, payload: ProjectIn):
+    return Status(201, services.create_project(actor=request.user, **payload.model_dump()))

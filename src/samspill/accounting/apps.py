@@ -78,6 +78,7 @@ class AccountingConfig(AppConfig):
                 12,
             ),
             (_("Periods"), "accounting:period_list", "accounting.view_period", "calendar3", 13),
+            (_("Projects"), "accounting:project_list", "accounting.view_project", "kanban", 14),
         ]
         for label, url_name, permission, icon, order in nav:
             registry.register_nav(

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samspill.accounting.models import Journal
+from samspill.accounting.models import Journal, Project
+from samspill.organization.models import Department
 from samspill.localization.no.models import VatCode
 
 
@@ -32,6 +33,15 @@ class LineForm(forms.Form):
         required=False,
     )
     party = forms.IntegerField(label=_("Party no."), required=False, min_value=1)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name"), required=False
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+    )
     description = forms.CharField(label=_("Text"), max_length=200, required=False)
 
     def as_line(self) -> dict:
@@ -42,6 +52,8 @@ class LineForm(forms.Form):
             "credit": data.get("credit"),
             "vat_code": data["vat_code"].code if data.get("vat_code") else None,
             "party": data.get("party"),
+            "department": data.get("department"),
+            "project": data.get("project"),
             "description": data.get("description", ""),
         }
 
@@ -96,3 +108,8 @@ class AccountForm(forms.Form):
 
 class FiscalYearForm(forms.Form):
     start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProjectForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=200)

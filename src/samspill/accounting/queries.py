@@ -21,6 +21,7 @@ from samspill.accounting.models import (
     JournalEntry,
     JournalLine,
     Period,
+    Project,
 )
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import restrict
@@ -51,6 +52,10 @@ def account_by_number(number: str, user=None) -> Account:
     if row is None:
         raise NotFound(_("Account %(number)s does not exist.") % {"number": number})
     return row
+
+
+def projects(user=None):
+    return restrict(Project.objects.all(), user)
 
 
 def journals(user=None):

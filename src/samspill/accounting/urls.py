@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
     path("accounts/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path(
         "periods/<int:pk>/close/",
         views.PeriodActionView.as_view(action="close"),

@@ -20,6 +20,7 @@ from samspill.accounting.forms import (
     EntryForm,
     FiscalYearForm,
     LineFormSet,
+    ProjectForm,
     ReverseForm,
 )
 from samspill.accounting.models import ZERO, JournalEntry
@@ -420,3 +421,33 @@ class BalanceSheetView(PermissionRequiredMixin, View):
             "accounting/balance_sheet.html",
             {"form": form, "report": report, "title": _("Balance sheet")},
         )
+
+
+class ProjectListView(PermissionRequiredMixin, View):
+    """Projects, the dimension lines can carry, and a form to add one."""
+
+    permission = "accounting.view_project"
+
+    def render(self, request, form, status=200):
+        style_form(form)
+        return render(
+            request,
+            "accounting/project_list.html",
+            {"projects": queries.projects(request.user), "form": form, "title": _("Projects")},
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render(request, ProjectForm())
+
+    def post(self, request):
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_project(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("accounting:project_list")
+        return self.render(request, form, status=422)

@@ -201,3 +201,45 @@ def test_report_pages_and_api(ledger, customer, finance, login, api):
     assert body["result"] == "1000.00"
     body = api(finance).get("/api/v1/accounting/reports/balance-sheet?at=2026-12-31").json()
     assert body["total_assets"] == body["total_equity_and_liabilities"] == "1250.00"
+
+
+def test_projects_and_dimensions_on_lines(ledger, finance, login, api):
+    from samspill.accounting.models import JournalLine
+    from samspill.organization.services import create_department
+
+    client = login(finance)
+    assert client.post("/accounting/projects/", {"code": "", "name": "x"}).status_code == 422
+    assert (
+        client.post("/accounting/projects/", {"code": "p-1", "name": "Nytt lager"}).status_code
+        == 302
+    )
+    duplicate = api(finance).post(
+        "/api/v1/accounting/projects",
+        {"code": "P-1", "name": "Again"},
+        content_type="application/json",
+    )
+    assert duplicate.status_code == 422
+    department = create_department(actor=None, name="Salg", code="SALG", function="sales")
+    response = api(finance).post(
+        "/api/v1/accounting/entries",
+        {
+            "journal": "GEN",
+            "date": "2026-02-02",
+            "post": True,
+            "lines": [
+                {
+                    "account": "6800",
+                    "debit": "100",
+                    "vat_code": "1",
+                    "project": "P-1",
+                    "department_id": department.pk,
+                },
+                {"account": "1920", "credit": "125"},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    vat_line = JournalLine.objects.get(account__number="2710")
+    assert vat_line.project.code == "P-1" and vat_line.department_id == department.pk
+    assert api(finance).get("/api/v1/accounting/projects").json()["count"] == 1
