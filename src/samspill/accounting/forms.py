@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samspill.accounting.models import Journal, Project
-from samspill.organization.models import Department
 from samspill.localization.no.models import VatCode
+from samspill.organization.models import Department
 
 
 class EntryForm(forms.Form):
