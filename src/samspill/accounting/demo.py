@@ -28,6 +28,7 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
     contribution and tax withholding, bank payments and the bimonthly VAT settlement."""
     rng = random.Random(year)
     entries: list[dict] = []
+    output_25 = output_15 = input_25 = D("0")  # VAT of the current two-month term
     for month in range(1, 13):
         first = date(year, month, 1)
         if first > until:
@@ -38,7 +39,11 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
                 break
             net = D(rng.randrange(8_000, 60_000))
             food = D(rng.randrange(0, 6_000))
-            vat = (net * D("0.25")).quantize(D("0.01")) + (food * D("0.15")).quantize(D("0.01"))
+            vat_25 = (net * D("0.25")).quantize(D("0.01"))
+            vat_15 = (food * D("0.15")).quantize(D("0.01"))
+            output_25 += vat_25
+            output_15 += vat_15
+            vat = vat_25 + vat_15
             customer = rng.choice(customers) if customers else None
             gross = net + food + vat
             lines = [
@@ -68,6 +73,7 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
             net = D(rng.randrange(20_000, 90_000))
             supplier = rng.choice(suppliers) if suppliers else None
             gross = net * D("1.25")
+            input_25 += net * D("0.25")
             entries.append(
                 {
                     "journal": "PUR",
@@ -103,8 +109,8 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
             )
         pay_day = date(year, month, 20)
         if pay_day <= until:
-            gross_pay = D("165000")
-            tax = D("52000")
+            gross_pay = D("62000")
+            tax = D("19000")
             aga = (gross_pay * D("0.141")).quantize(D("0.01"))
             entries.append(
                 {
@@ -120,21 +126,48 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
                     ],
                 }
             )
-        if month % 2 == 0 and date(year, month, 28) <= until:
-            # VAT settlement for the two months just ended: move the VAT accounts' balances
-            # to the settlement account (amounts are known only after posting, so this is
-            # a fixed demo figure paid from the bank).
+            settle_day = pay_day + timedelta(days=25)
+            if settle_day <= until:
+                entries.append(
+                    {
+                        "journal": "BNK",
+                        "date": settle_day,
+                        "description": "Skattetrekk og arbeidsgiveravgift",
+                        "lines": [
+                            {"account": "2600", "debit": tax},
+                            {"account": "2770", "debit": aga},
+                            {"account": "1920", "credit": tax + aga},
+                        ],
+                    }
+                )
+        term_end = date(year, month, 28)
+        if month % 2 == 0 and term_end <= until:
+            # The VAT return of the two months: output and input VAT move to the settlement
+            # account, and the net is paid to the tax office from the bank.
+            net_vat = output_25 + output_15 - input_25
+            lines = [
+                {"account": "2700", "debit": output_25},
+                {"account": "2710", "credit": input_25},
+                {"account": "2740", "credit" if net_vat > 0 else "debit": abs(net_vat)},
+            ]
+            if output_15:
+                lines.insert(1, {"account": "2701", "debit": output_15})
             entries.append(
-                {
-                    "journal": "BNK",
-                    "date": date(year, month, 28),
-                    "description": "Mva-oppgjør",
-                    "lines": [
-                        {"account": "2740", "debit": D("42000")},
-                        {"account": "1920", "credit": D("42000")},
-                    ],
-                }
+                {"journal": "GEN", "date": term_end, "description": "Mva-oppgjør", "lines": lines}
             )
+            if net_vat > 0:
+                entries.append(
+                    {
+                        "journal": "BNK",
+                        "date": term_end,
+                        "description": "Betalt merverdiavgift",
+                        "lines": [
+                            {"account": "2740", "debit": net_vat},
+                            {"account": "1920", "credit": net_vat},
+                        ],
+                    }
+                )
+            output_25 = output_15 = input_25 = D("0")
     return entries
 
 

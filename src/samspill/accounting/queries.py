@@ -33,7 +33,8 @@ CENT = Decimal("0.01")
 def cents(value) -> Decimal:
     """Sums come back as exact numerics on PostgreSQL but as floats on SQLite (which has no
     decimal type): round every aggregate to the øre, half up."""
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount if amount else ZERO  # no "-0.00"
 
 
 def accounts(user=None):
