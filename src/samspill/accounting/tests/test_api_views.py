@@ -243,3 +243,18 @@ def test_projects_and_dimensions_on_lines(ledger, finance, login, api):
     vat_line = JournalLine.objects.get(account__number="2710")
     assert vat_line.project.code == "P-1" and vat_line.department_id == department.pk
     assert api(finance).get("/api/v1/accounting/projects").json()["count"] == 1
+
+
+def test_party_360_shows_the_ledger_balance_and_the_posting(
+    ledger, customer, finance, login, run_tasks
+):
+    from django.urls import reverse
+
+    from samspill.accounting.tests.test_services import sale
+
+    services.post_entries([sale(customer)], actor=None)
+    run_tasks()
+    page = login(finance).get(reverse("parties:detail", args=[customer.pk])).content.decode()
+    assert "Saldo i regnskapet" in page  # the key figure, in the user's Norwegian
+    assert "1\xa0250,00" in page
+    assert "SAL 2026-1" in page  # the posting on the party's timeline
