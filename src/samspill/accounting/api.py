@@ -103,6 +103,13 @@ class EntryIn(Schema):
     post: bool = Field(False, description="Post at once instead of saving a draft")
 
 
+class EntryPatch(Schema):
+    journal: str | None = None
+    date: dt.date | None = None
+    description: str | None = None
+    lines: list[LineIn] | None = Field(None, description="Replaces all lines of the draft")
+
+
 class ReverseIn(Schema):
     date: dt.date | None = None
     description: str | None = None
@@ -277,6 +284,16 @@ def create_entry(request, payload: EntryIn):
 def get_entry(request, entry_id: int):
     require(request.user, "accounting.view_journalentry")
     return queries.entry(entry_id, request.user)
+
+
+@router.patch("/entries/{entry_id}", response=EntryOut, summary="Change a draft")
+def patch_entry(request, entry_id: int, payload: EntryPatch):
+    require(request.user, "accounting.change_journalentry")
+    changes = payload.model_dump(exclude_unset=True, exclude={"lines"})
+    if payload.lines is not None:
+        changes["lines"] = [line.as_line() for line in payload.lines]
+    services.update_entry(queries.entry(entry_id), actor=request.user, **changes)
+    return queries.entry(entry_id)
 
 
 @router.delete("/entries/{entry_id}", response={204: None}, summary="Delete a draft")

@@ -258,3 +258,32 @@ def test_party_360_shows_the_ledger_balance_and_the_posting(
     assert "Saldo i regnskapet" in page  # the key figure, in the user's Norwegian
     assert "1\xa0250,00" in page
     assert "SAL 2026-1" in page  # the posting on the party's timeline
+
+
+def test_api_draft_can_be_changed_until_posted(ledger, customer, finance, api):
+    client = api(finance)
+    draft = client.post(
+        "/api/v1/accounting/entries", _sale(customer), content_type="application/json"
+    ).json()
+    assert draft["state"] == "draft" and draft["voucher"] == ""
+    changed = client.patch(
+        f"/api/v1/accounting/entries/{draft['id']}",
+        {
+            "date": "2026-04-02",
+            "lines": [{"account": "1920", "debit": "10"}, {"account": "2050", "credit": "10"}],
+        },
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert changed.json()["date"] == "2026-04-02" and len(changed.json()["lines"]) == 2
+    assert (
+        client.post(f"/api/v1/accounting/entries/{draft['id']}/post").json()["voucher"]
+        == "SAL 2026-1"
+    )
+    refused = client.patch(
+        f"/api/v1/accounting/entries/{draft['id']}",
+        {"description": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
+    assert client.delete(f"/api/v1/accounting/entries/{draft['id']}").status_code == 409
