@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from samspill.platform.views import (
     form_errors_from,
     style_form,
 )
+
+STATEMENT_PAGE_SIZE = 100
 
 
 def found(query, *args):
@@ -136,7 +139,13 @@ class AccountStatementView(PermissionRequiredMixin, View):
         export = request.GET.get("_export")
         if export in EXPORT_FORMATS:
             return SpreadsheetExport(export, table).response(f"account-{account.number}.{export}")
-        RequestConfig(request, paginate={"per_page": 100}).configure(table)
+        RequestConfig(request, paginate=False).configure(table)
+        raw = request.GET.get("page", "")
+        number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+        try:
+            table.paginate(page=number, per_page=STATEMENT_PAGE_SIZE)
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages or 1, per_page=STATEMENT_PAGE_SIZE)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)

@@ -287,3 +287,21 @@ def test_api_draft_can_be_changed_until_posted(ledger, customer, finance, api):
     )
     assert refused.status_code == 409
     assert client.delete(f"/api/v1/accounting/entries/{draft['id']}").status_code == 409
+
+
+def test_account_statement_pages_with_a_running_balance(ledger, customer, finance, login):
+    from samspill.accounting.models import Account
+    from samspill.accounting.tests.test_services import sale
+
+    services.post_entries(
+        [sale(customer, day=date(2026, 1, 1 + n % 28)) for n in range(120)], actor=None
+    )
+    account = Account.objects.get(number="1500")
+    client = login(finance)
+    url = f"/accounting/accounts/{account.pk}/?date_from=2026-01-01&date_to=2026-12-31"
+    last = client.get(url + "&page=2&per_page=100000")
+    assert last.status_code == 200
+    assert "150\xa0000,00" in last.content.decode()  # 120 x 1 250 at the end
+    assert client.get(url + "&page=99").status_code == 200
+    export = client.get(url + "&_export=csv").content.decode()
+    assert export.count("\n") == 121  # header and every line, not only a page
