@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When, Window
+from django.db.models import DecimalField, F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -126,48 +126,45 @@ class TrialBalanceRow:
 def trial_balance(date_from: date, date_to: date, user=None) -> list[TrialBalanceRow]:
     """Per account with any posting up to `date_to`: the balance before `date_from`
     (debit - credit), the debits and credits in the range and the balance at its end.
-    One query: the posted lines grouped by account. Carried-forward opening entries are
-    left out, since the history they repeat is counted."""
+    One GROUP BY over the posted lines by account id (no join: aggregates with FILTER on
+    PostgreSQL), then the accounts' numbers and names in one small query. Carried-forward
+    opening entries are left out, since the history they repeat is counted."""
     rows = (
         restrict(JournalLine.objects.all(), user)
         .filter(posted=True, carry_forward=False, date__lte=date_to)
-        .values("account_id", "account__number", "account__name")
+        .values("account_id")
         .annotate(
-            opening=Coalesce(
-                Sum(
-                    Case(
-                        When(date__lt=date_from, then=F("debit") - F("credit")), output_field=MONEY
-                    )
-                ),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            period_debit=Coalesce(
-                Sum(Case(When(date__gte=date_from, then=F("debit")), output_field=MONEY)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            period_credit=Coalesce(
-                Sum(Case(When(date__gte=date_from, then=F("credit")), output_field=MONEY)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-            closing=Sum(F("debit") - F("credit"), output_field=MONEY),
+            opening=Sum(F("debit") - F("credit"), filter=Q(date__lt=date_from), output_field=MONEY),
+            period_debit=Sum("debit", filter=Q(date__gte=date_from), output_field=MONEY),
+            period_credit=Sum("credit", filter=Q(date__gte=date_from), output_field=MONEY),
+            closing=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY),
         )
-        .order_by("account__number")
+        .order_by()
+    )
+    totals = {
+        row["account_id"]: (
+            cents(row["opening"]),
+            cents(row["period_debit"]),
+            cents(row["period_credit"]),
+            cents(row["closing"]),
+        )
+        for row in rows
+    }
+    totals = {pk: t for pk, t in totals.items() if t[0] or t[1] or t[2]}
+    names = (
+        Account.objects.filter(pk__in=totals).order_by("number").values_list("pk", "number", "name")
     )
     return [
         TrialBalanceRow(
-            account_id=row["account_id"],
-            number=row["account__number"],
-            name=row["account__name"],
-            opening=cents(row["opening"]),
-            debit=cents(row["period_debit"]),
-            credit=cents(row["period_credit"]),
-            closing=cents(row["closing"]),
+            account_id=pk,
+            number=number,
+            name=name,
+            opening=totals[pk][0],
+            debit=totals[pk][1],
+            credit=totals[pk][2],
+            closing=totals[pk][3],
         )
-        for row in rows
-        if cents(row["opening"]) or cents(row["period_debit"]) or cents(row["period_credit"])
+        for pk, number, name in names
     ]
 
 
@@ -288,19 +285,31 @@ class ReportSection:
         return sum((line.amount for line in self.lines), ZERO)
 
 
-def _balances(user, **filters) -> list[tuple[int, str, str, Decimal]]:
-    """(account id, number, name, debit - credit) per account, one GROUP BY."""
-    rows = (
-        restrict(JournalLine.objects.all(), user)
-        .filter(posted=True, carry_forward=False, **filters)
-        .values("account_id", "account__number", "account__name")
-        .annotate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))
-        .order_by("account__number")
+def _balances(user, numbers: tuple[str, str] | None = None, **filters):
+    """(account id, number, name, debit - credit) per account, one GROUP BY by account id
+    (accounts in the number range `numbers`, [from, to), when given)."""
+    accounts = Account.objects.all()
+    if numbers:
+        accounts = accounts.filter(number__gte=numbers[0], number__lt=numbers[1])
+    names = {
+        pk: (number, name) for pk, number, name in accounts.values_list("pk", "number", "name")
+    }
+    lines = restrict(JournalLine.objects.all(), user).filter(
+        posted=True, carry_forward=False, **filters
     )
-    return [
-        (r["account_id"], r["account__number"], r["account__name"], cents(r["balance"]))
+    if numbers:
+        lines = lines.filter(account_id__in=list(names))
+    rows = (
+        lines.values("account_id")
+        .annotate(balance=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY))
+        .order_by()
+    )
+    result = [
+        (r["account_id"], *names[r["account_id"]], cents(r["balance"]))
         for r in rows
+        if r["account_id"] in names
     ]
+    return sorted(result, key=lambda row: row[1])
 
 
 def _sections(rows, layout, sign: int) -> list[ReportSection]:
@@ -317,25 +326,19 @@ def _sections(rows, layout, sign: int) -> list[ReportSection]:
 def profit_and_loss(date_from: date, date_to: date, user=None) -> dict:
     """Income positive, expenses negative, per section, and the result. The year-end
     closing voucher is left out (it only moves the result to equity)."""
-    rows = _balances(
-        user,
-        date__gte=date_from,
-        date__lte=date_to,
-        account__number__gte="3",
-        account__number__lt="88",
+    rows = _balances(user, ("3", "88"), date__gte=date_from, date__lte=date_to)
+    closing_ids = list(
+        JournalEntry.objects.filter(
+            kind=JournalEntry.Kind.CLOSING, date__gte=date_from, date__lte=date_to
+        ).values_list("pk", flat=True)
     )
     closing = (
-        restrict(JournalLine.objects.all(), user)
-        .filter(
-            posted=True,
-            date__gte=date_from,
-            date__lte=date_to,
-            entry__kind=JournalEntry.Kind.CLOSING,
-            account__number__gte="3",
-            account__number__lt="88",
-        )
+        JournalLine.objects.filter(entry_id__in=closing_ids)
         .values("account_id")
-        .annotate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))
+        .annotate(balance=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY))
+        .order_by()
+        if closing_ids
+        else []
     )
     undo = {r["account_id"]: cents(r["balance"]) for r in closing}
     rows = [(pk, number, name, balance - undo.get(pk, ZERO)) for pk, number, name, balance in rows]
