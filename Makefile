@@ -148,14 +148,14 @@ openapi-check: install
 # (if present) collects only what no app catalogue covers.
 messages: install ## makemessages + compilemessages (nb) for every app with a locale/ folder
 	@samspill="$(abspath $(SAMSPILL))"; \
-	apps=$$(find src/samspill -mindepth 2 -maxdepth 2 -type d -name locale | sort); \
+	apps=$$(find src/samspill -mindepth 2 -maxdepth 3 -type d -name locale | sort); \
 	for locale in $$apps; do \
 	  app=$$(dirname "$$locale"); echo "==> $$app"; \
 	  (cd "$$app" && "$$samspill" makemessages -l nb --no-obsolete --no-wrap && "$$samspill" compilemessages); \
 	done; \
 	if [ -d src/samspill/locale ]; then \
 	  echo "==> src/samspill"; \
-	  ignores=(); for locale in $$apps; do a=$$(basename "$$(dirname "$$locale")"); ignores+=(--ignore "$$a/*"); done; \
+	  ignores=(); for locale in $$apps; do a=$$(dirname "$$locale"); a=$${a#src/samspill/}; ignores+=(--ignore "$$a/*"); done; \
 	  (cd src/samspill && "$$samspill" makemessages -l nb --no-obsolete --no-wrap "$${ignores[@]}" && \
 	   "$$samspill" compilemessages); \
 	fi

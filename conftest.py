@@ -48,14 +48,16 @@ def login(client):
 
 @pytest.fixture
 def api(db):
-    """api(user) -> a client whose requests carry a fresh personal access token of user."""
+    """api(user) -> a client whose requests carry a fresh personal access token of user and
+    ask for English answers (without Accept-Language a program gets the token owner's
+    language; users/tests/test_tokens.py tests that)."""
     from django.test import Client
 
     from samspill.users.services import create_access_token
 
     def make(user):
         _, raw = create_access_token(user, actor=user, name="tests")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
 
     return make
 

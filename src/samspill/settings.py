@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "samspill.parties",
     "samspill.catalog",
     "samspill.crm",
+    "samspill.localization.no",
+    "samspill.accounting",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("organization/", include("samspill.organization.urls")),
     path("parties/", include("samspill.parties.urls")),
     path("catalog/", include("samspill.catalog.urls")),
+    path("localization/no/", include("samspill.localization.no.urls")),
+    path("accounting/", include("samspill.accounting.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

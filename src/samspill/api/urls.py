@@ -4,11 +4,13 @@ Any other path under /api/v1/ answers a problem+json 404."""
 from django.urls import re_path
 from ninja import NinjaAPI
 
+from samspill.accounting.api import router as accounting_router
 from samspill.api import problems
 from samspill.api.security import SessionAuth
 from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
 from samspill.crm.api import router as crm_router
+from samspill.localization.no.api import router as localization_no_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
@@ -50,3 +52,5 @@ api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)
 api.add_router("/automation", automation_router)
 api.add_router("/crm", crm_router)
+api.add_router("/localization/no", localization_no_router)
+api.add_router("/accounting", accounting_router)

@@ -102,6 +102,7 @@ class Command(BaseCommand):
         console.print(f"Password for all of them: {password}")
 
     def steps(self) -> list[Step]:
+        from samspill.accounting import demo as accounting_demo
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
         from samspill.organization import demo as organization_demo
@@ -130,6 +131,10 @@ class Command(BaseCommand):
                 ),
             ),
             Step("Leads, pipeline and activities", lambda: crm_demo.load(actor=self.actor())),
+            Step(
+                "Chart of accounts, VAT codes and a year of vouchers",
+                lambda: accounting_demo.load(actor=self.actor()),
+            ),
         ]
 
     @staticmethod

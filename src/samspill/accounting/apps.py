@@ -1,0 +1,109 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountingConfig(AppConfig):
+    name = "samspill.accounting"
+    label = "accounting"
+    verbose_name = _("Accounting")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from samspill.accounting import events, queries  # noqa: F401  (registers events)
+        from samspill.accounting.models import (
+            Account,
+            FiscalYear,
+            Journal,
+            JournalEntry,
+            JournalLine,
+            Period,
+            Project,
+            VoucherCounter,
+        )
+        from samspill.accounting.services import parties as party_hooks
+        from samspill.parties import services as parties
+        from samspill.platform import registry
+        from samspill.platform.permissions import grant, register_model
+
+        register_model(Account)
+        register_model(Journal)
+        register_model(FiscalYear, "close")
+        register_model(Period, "close")
+        register_model(Project)
+        register_model(JournalEntry, "post")
+        register_model(JournalLine)
+        register_model(VoucherCounter)
+        parties.register_merge_handler(party_hooks.move_party_lines)
+
+        models = (
+            "account",
+            "journal",
+            "fiscalyear",
+            "period",
+            "project",
+            "journalentry",
+            "journalline",
+        )
+        view = [f"accounting.view_{m}" for m in models]
+        grant(["management"], *view)
+        grant(
+            ["finance"],
+            *view,
+            *(f"accounting.{a}_{m}" for m in models for a in ("add", "change", "delete")),
+            "accounting.post_journalentry",
+            "accounting.close_period",
+            "accounting.close_fiscalyear",
+        )
+
+        nav = [
+            (
+                _("Journal entries"),
+                "accounting:entry_list",
+                "accounting.view_journalentry",
+                "journal-text",
+                10,
+            ),
+            (
+                _("Trial balance"),
+                "accounting:trial_balance",
+                "accounting.view_journalline",
+                "table",
+                11,
+            ),
+            (
+                _("Chart of accounts"),
+                "accounting:account_list",
+                "accounting.view_account",
+                "list-ol",
+                12,
+            ),
+            (_("Periods"), "accounting:period_list", "accounting.view_period", "calendar3", 13),
+            (_("Projects"), "accounting:project_list", "accounting.view_project", "kanban", 14),
+        ]
+        for label, url_name, permission, icon, order in nav:
+            registry.register_nav(
+                registry.NavItem(
+                    group="back",
+                    label=label,
+                    url_name=url_name,
+                    permission=permission,
+                    icon=icon,
+                    order=order,
+                )
+            )
+        registry.register_search(
+            registry.SearchProvider(
+                key="accounting",
+                label=_("Accounting"),
+                permission="accounting.view_account",
+                search=queries.search,
+            )
+        )
+        registry.register_key_figures(
+            registry.KeyFigureProvider(
+                key="accounting",
+                permission="accounting.view_journalline",
+                figures=queries.party_key_figures,
+                order=50,
+            )
+        )

@@ -1,0 +1,69 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samspill.accounting.models import Account, Journal, JournalEntry
+
+
+def _date():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Type"), choices=Account.Kind.choices, empty_label=_("All types")
+    )
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Account
+        fields = ["q", "kind", "active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__startswith=value) | Q(name__icontains=value))
+
+
+class EntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    journal = django_filters.ModelChoiceFilter(
+        label=_("Journal"), queryset=Journal.objects.all(), empty_label=_("All journals")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=JournalEntry.State.choices, empty_label=_("All")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=_date()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="date", lookup_expr="lte", widget=_date()
+    )
+    party = django_filters.NumberFilter(
+        label=_("Party"), method="by_party", widget=forms.HiddenInput()
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ["q", "journal", "state", "date_from", "date_to", "party"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        query = Q(description__icontains=value)
+        if value.isdigit():
+            query |= Q(number=int(value))
+        return queryset.filter(query)
+
+    def by_party(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=JournalEntry.objects.filter(lines__party_id=value).values("pk")
+        )

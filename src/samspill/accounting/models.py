@@ -1,0 +1,279 @@
+"""The general ledger: accounts, journals, fiscal years with monthly periods, projects,
+journal entries (vouchers) and their lines, and the voucher number counters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        ASSET = "asset", _("Asset")
+        LIABILITY = "liability", _("Liability")
+        EQUITY = "equity", _("Equity")
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Expense")
+
+    class Side(models.TextChoices):
+        DEBIT = "debit", _("Debit")
+        CREDIT = "credit", _("Credit")
+
+    class VatUsage(models.TextChoices):
+        NONE = "none", _("No VAT codes")
+        SALES = "sales", _("Sales codes")
+        PURCHASE = "purchase", _("Purchase codes")
+        ANY = "any", _("Any code")
+
+    number = models.CharField(_("number"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    normal_side = models.CharField(_("normal side"), max_length=6, choices=Side.choices)
+    default_vat_code = models.ForeignKey(
+        "localization_no.VatCode",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default VAT code"),
+    )
+    vat_usage = models.CharField(
+        _("VAT codes allowed"), max_length=10, choices=VatUsage.choices, default=VatUsage.NONE
+    )
+    reconcilable = models.BooleanField(_("reconcilable"), default=False)
+    party_required = models.BooleanField(_("party required"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    standard_account = models.CharField(_("SAF-T standard account"), max_length=10, blank=True)
+    grouping_category = models.CharField(_("SAF-T grouping category"), max_length=100, blank=True)
+    grouping_code = models.CharField(_("SAF-T grouping code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    @property
+    def is_profit_and_loss(self) -> bool:
+        return self.number[:1] in "345678"
+
+
+class Journal(models.Model):
+    class Kind(models.TextChoices):
+        SALES = "sales", _("Sales")
+        PURCHASE = "purchase", _("Purchases")
+        BANK = "bank", _("Bank")
+        CASH = "cash", _("Cash")
+        GENERAL = "general", _("General")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("journal")
+        verbose_name_plural = _("journals")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FiscalYear(models.Model):
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    start = models.DateField(_("start"), unique=True)
+    end = models.DateField(_("end"))
+    closed = models.BooleanField(_("closed"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        permissions = [("close_fiscalyear", "Can close a fiscal year")]
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="fiscal_year_end")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Period(models.Model):
+    fiscal_year = models.ForeignKey(
+        FiscalYear, models.CASCADE, related_name="periods", verbose_name=_("fiscal year")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        permissions = [("close_period", "Can close and reopen a period")]
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "number"], name="period_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m}"
+
+
+class Project(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class VoucherCounter(models.Model):
+    """The last voucher number given in a journal and fiscal year. Posting locks this row
+    (select_for_update) so numbers are gapless and unique even under concurrency."""
+
+    journal = models.ForeignKey(Journal, models.CASCADE, related_name="+")
+    fiscal_year = models.ForeignKey(FiscalYear, models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journal", "fiscal_year"], name="voucher_counter"),
+        ]
+
+    def __str__(self):
+        return f"{self.journal_id}/{self.fiscal_year_id}: {self.last_number}"
+
+
+class JournalEntry(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        POSTED = "posted", _("Posted")
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        OPENING = "opening", _("Opening balances")
+        CARRY_FORWARD = "carry_forward", _("Balances carried forward")
+        CLOSING = "closing", _("Year-end close")
+
+    journal = models.ForeignKey(Journal, models.PROTECT, related_name="entries")
+    fiscal_year = models.ForeignKey(FiscalYear, models.PROTECT, related_name="entries")
+    period = models.ForeignKey(Period, models.PROTECT, related_name="entries")
+    date = models.DateField(_("date"))
+    number = models.PositiveIntegerField(_("voucher number"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default="normal")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    reversal_of = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reversal of"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        permissions = [("post_journalentry", "Can post and reverse journal entries")]
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journal", "fiscal_year", "number"], name="voucher_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft", number__isnull=True)
+                | Q(state="posted", number__isnull=False),
+                name="posted_entry_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.voucher or str(_("Draft %(id)s") % {"id": self.pk})
+
+    @property
+    def voucher(self) -> str:
+        """e.g. "SAL 2026-17"."""
+        if self.number is None:
+            return ""
+        return f"{self.journal.code} {self.fiscal_year.name}-{self.number}"
+
+    @property
+    def is_posted(self) -> bool:
+        return self.state == self.State.POSTED
+
+
+class JournalLine(models.Model):
+    entry = models.ForeignKey(JournalEntry, models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    account = models.ForeignKey(Account, models.PROTECT, related_name="lines")
+    debit = models.DecimalField(_("debit"), default=ZERO, max_digits=18, decimal_places=2)
+    credit = models.DecimalField(_("credit"), default=ZERO, max_digits=18, decimal_places=2)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    vat_code = models.ForeignKey(
+        "localization_no.VatCode", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A VAT line points to the line whose VAT it is.
+    vat_of = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="vat_lines"
+    )
+    department = models.ForeignKey(
+        "organization.Department", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    project = models.ForeignKey(Project, models.PROTECT, null=True, blank=True, related_name="+")
+    # Copies of the entry's date, state and kind, so reports aggregate lines without a join.
+    date = models.DateField(_("date"))
+    posted = models.BooleanField(default=False)
+    # Lines of a carried-forward opening entry repeat the previous years' balances: shown on
+    # the entry and the account statement, left out of sums over the whole history.
+    carry_forward = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
+        ordering = ["entry", "line_no"]
+        indexes = [
+            models.Index(fields=["posted", "account", "date"], name="line_account_date"),
+            models.Index(fields=["party", "posted"], name="line_party"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debit__gte=0) & Q(credit__gte=0), name="line_amounts_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account.number} {self.debit or ''} {self.credit or ''}"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.debit - self.credit

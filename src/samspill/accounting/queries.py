@@ -1,0 +1,373 @@
+"""Read side of the ledger: lists, one entry, the trial balance, an account statement and
+a party's balance. Reports aggregate in SQL (one GROUP BY), never in Python over lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DecimalField, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samspill.accounting.models import (
+    ZERO,
+    Account,
+    FiscalYear,
+    Journal,
+    JournalEntry,
+    JournalLine,
+    Period,
+    Project,
+)
+from samspill.platform.errors import NotFound
+from samspill.platform.permissions import restrict
+
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """Sums come back as exact numerics on PostgreSQL but as floats on SQLite (which has no
+    decimal type): round every aggregate to the øre, half up."""
+    amount = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount if amount else ZERO  # no "-0.00"
+
+
+def accounts(user=None):
+    return restrict(Account.objects.select_related("default_vat_code"), user)
+
+
+def account(pk: int, user=None) -> Account:
+    row = accounts(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("The account does not exist."))
+    return row
+
+
+def account_by_number(number: str, user=None) -> Account:
+    row = accounts(user).filter(number=number).first()
+    if row is None:
+        raise NotFound(_("Account %(number)s does not exist.") % {"number": number})
+    return row
+
+
+def projects(user=None):
+    return restrict(Project.objects.all(), user)
+
+
+def journals(user=None):
+    return restrict(Journal.objects.all(), user)
+
+
+def fiscal_years(user=None):
+    return restrict(FiscalYear.objects.prefetch_related("periods"), user)
+
+
+def period(pk: int, user=None) -> Period:
+    row = restrict(Period.objects.select_related("fiscal_year"), user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("The period does not exist."))
+    return row
+
+
+def fiscal_year(pk: int, user=None) -> FiscalYear:
+    row = restrict(FiscalYear.objects.all(), user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("The fiscal year does not exist."))
+    return row
+
+
+def entries(user=None):
+    return restrict(
+        JournalEntry.objects.select_related(
+            "journal", "fiscal_year", "reversal_of__journal", "reversal_of__fiscal_year"
+        ).annotate(total=Coalesce(Sum("lines__debit"), Value(ZERO), output_field=MONEY)),
+        user,
+    )
+
+
+def entry(pk: int, user=None) -> JournalEntry:
+    row = entries(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("The journal entry does not exist."))
+    return row
+
+
+def entry_lines(entry: JournalEntry):
+    return entry.lines.select_related(
+        "account", "vat_code", "party", "department", "project"
+    ).order_by("line_no")
+
+
+def lines(user=None):
+    return restrict(
+        JournalLine.objects.select_related(
+            "account", "entry__journal", "entry__fiscal_year", "party", "vat_code"
+        ),
+        user,
+    )
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    account_id: int
+    number: str
+    name: str
+    opening: Decimal
+    debit: Decimal
+    credit: Decimal
+    closing: Decimal
+
+
+def trial_balance(date_from: date, date_to: date, user=None) -> list[TrialBalanceRow]:
+    """Per account with any posting up to `date_to`: the balance before `date_from`
+    (debit - credit), the debits and credits in the range and the balance at its end.
+    One GROUP BY over the posted lines by account id (no join: aggregates with FILTER on
+    PostgreSQL), then the accounts' numbers and names in one small query. Carried-forward
+    opening entries are left out, since the history they repeat is counted."""
+    rows = (
+        restrict(JournalLine.objects.all(), user)
+        .filter(posted=True, carry_forward=False, date__lte=date_to)
+        .values("account_id")
+        .annotate(
+            opening=Sum(F("debit") - F("credit"), filter=Q(date__lt=date_from), output_field=MONEY),
+            period_debit=Sum("debit", filter=Q(date__gte=date_from), output_field=MONEY),
+            period_credit=Sum("credit", filter=Q(date__gte=date_from), output_field=MONEY),
+            closing=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY),
+        )
+        .order_by()
+    )
+    totals = {
+        row["account_id"]: (
+            cents(row["opening"]),
+            cents(row["period_debit"]),
+            cents(row["period_credit"]),
+            cents(row["closing"]),
+        )
+        for row in rows
+    }
+    totals = {pk: t for pk, t in totals.items() if t[0] or t[1] or t[2]}
+    names = (
+        Account.objects.filter(pk__in=totals).order_by("number").values_list("pk", "number", "name")
+    )
+    return [
+        TrialBalanceRow(
+            account_id=pk,
+            number=number,
+            name=name,
+            opening=totals[pk][0],
+            debit=totals[pk][1],
+            credit=totals[pk][2],
+            closing=totals[pk][3],
+        )
+        for pk, number, name in names
+    ]
+
+
+def opening_balance(account: Account, date_from: date) -> Decimal:
+    total = JournalLine.objects.filter(
+        account=account, posted=True, carry_forward=False, date__lt=date_from
+    ).aggregate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))["balance"]
+    return cents(total)
+
+
+def statement(account: Account, date_from: date, date_to: date, user=None):
+    """The posted lines of one account in a date range, oldest first, each with the
+    running balance from the start of the range (a window function in the database)."""
+    return (
+        lines(user)
+        .filter(account=account, posted=True, date__gte=date_from, date__lte=date_to)
+        .annotate(
+            running=Window(
+                Sum(F("debit") - F("credit"), output_field=MONEY),
+                order_by=[F("date").asc(), F("entry_id").asc(), F("line_no").asc()],
+            )
+        )
+        .order_by("date", "entry_id", "line_no")
+    )
+
+
+def party_balance(party_id: int) -> Decimal:
+    """What the party owes us (positive) or we owe it (negative) on the reconcilable
+    accounts (customers, suppliers)."""
+    total = JournalLine.objects.filter(
+        party_id=party_id, posted=True, account__reconcilable=True
+    ).aggregate(balance=Sum(F("debit") - F("credit"), output_field=MONEY))["balance"]
+    return cents(total)
+
+
+def party_key_figures(user, party):
+    from samspill.platform.registry import KeyFigure
+
+    balance = party_balance(party.pk)
+    label = gettext_lazy("Ledger balance (receivable − payable)")
+    return [
+        KeyFigure(
+            label=label, value=balance, url=reverse("accounting:entry_list") + f"?party={party.pk}"
+        )
+    ]
+
+
+def search(user, query: str, limit: int):
+    from samspill.platform.registry import SearchHit
+
+    kind = _("Account")
+    rows = accounts(user).filter(Q(number__startswith=query) | Q(name__icontains=query))[:limit]
+    hits = [
+        SearchHit(
+            kind=kind,
+            title=str(row),
+            url=reverse("accounting:account_statement", args=[row.pk]),
+            subtitle=row.get_kind_display(),
+        )
+        for row in rows
+    ]
+    voucher = query.replace(" ", "").upper()
+    if "-" in voucher:
+        code_year, _sep, number = voucher.rpartition("-")
+        if number.isdigit() and len(code_year) > 4:
+            code, year = code_year[:-4], code_year[-4:]
+            for row in entries(user).filter(
+                journal__code=code, fiscal_year__name__startswith=year, number=int(number)
+            )[:limit]:
+                hits.append(
+                    SearchHit(
+                        kind=_("Voucher"),
+                        title=row.voucher,
+                        url=reverse("accounting:entry_detail", args=[row.pk]),
+                        subtitle=row.description,
+                    )
+                )
+    return hits
+
+
+# --- Profit and loss, balance sheet ------------------------------------------------------
+
+PL_SECTIONS = (
+    ("income", gettext_lazy("Operating income"), ("3",)),
+    ("goods", gettext_lazy("Cost of goods"), ("4",)),
+    ("payroll", gettext_lazy("Payroll"), ("5",)),
+    ("other", gettext_lazy("Other operating expenses"), ("6", "7")),
+    ("financial", gettext_lazy("Financial items"), ("80", "81", "82")),
+    ("tax", gettext_lazy("Tax"), ("83", "84", "85", "86", "87")),
+)
+BS_SECTIONS = (
+    ("assets", gettext_lazy("Assets"), ("1",)),
+    ("equity", gettext_lazy("Equity"), ("20",)),
+    (
+        "liabilities",
+        gettext_lazy("Liabilities"),
+        ("21", "22", "23", "24", "25", "26", "27", "28", "29"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    account_id: int
+    number: str
+    name: str
+    amount: Decimal
+
+
+@dataclass
+class ReportSection:
+    key: str
+    title: object
+    lines: list[ReportLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def _balances(user, numbers: tuple[str, str] | None = None, **filters):
+    """(account id, number, name, debit - credit) per account, one GROUP BY by account id
+    (accounts in the number range `numbers`, [from, to), when given)."""
+    accounts = Account.objects.all()
+    if numbers:
+        accounts = accounts.filter(number__gte=numbers[0], number__lt=numbers[1])
+    names = {
+        pk: (number, name) for pk, number, name in accounts.values_list("pk", "number", "name")
+    }
+    lines = restrict(JournalLine.objects.all(), user).filter(
+        posted=True, carry_forward=False, **filters
+    )
+    if numbers:
+        lines = lines.filter(account_id__in=list(names))
+    rows = (
+        lines.values("account_id")
+        .annotate(balance=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY))
+        .order_by()
+    )
+    result = [
+        (r["account_id"], *names[r["account_id"]], cents(r["balance"]))
+        for r in rows
+        if r["account_id"] in names
+    ]
+    return sorted(result, key=lambda row: row[1])
+
+
+def _sections(rows, layout, sign: int) -> list[ReportSection]:
+    sections = [ReportSection(key, title, []) for key, title, _prefixes in layout]
+    for account_id, number, name, balance in rows:
+        for section, (_key, _title, prefixes) in zip(sections, layout, strict=True):
+            if number.startswith(prefixes):
+                if balance:
+                    section.lines.append(ReportLine(account_id, number, name, sign * balance))
+                break
+    return sections
+
+
+def profit_and_loss(date_from: date, date_to: date, user=None) -> dict:
+    """Income positive, expenses negative, per section, and the result. The year-end
+    closing voucher is left out (it only moves the result to equity)."""
+    rows = _balances(user, ("3", "88"), date__gte=date_from, date__lte=date_to)
+    closing_ids = list(
+        JournalEntry.objects.filter(
+            kind=JournalEntry.Kind.CLOSING, date__gte=date_from, date__lte=date_to
+        ).values_list("pk", flat=True)
+    )
+    closing = (
+        JournalLine.objects.filter(entry_id__in=closing_ids)
+        .values("account_id")
+        .annotate(balance=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY))
+        .order_by()
+        if closing_ids
+        else []
+    )
+    undo = {r["account_id"]: cents(r["balance"]) for r in closing}
+    rows = [(pk, number, name, balance - undo.get(pk, ZERO)) for pk, number, name, balance in rows]
+    sections = _sections(rows, PL_SECTIONS, sign=-1)
+    operating = sum(
+        (s.total for s in sections if s.key in ("income", "goods", "payroll", "other")), ZERO
+    )
+    result = sum((s.total for s in sections), ZERO)
+    return {"sections": sections, "operating_result": operating, "result": result}
+
+
+def balance_sheet(at: date, user=None) -> dict:
+    """Assets (debit positive) against equity and liabilities (credit positive) at a date,
+    with the result not yet closed to equity shown on its own line."""
+    rows = _balances(user, date__lte=at)
+    assets, equity, liabilities = _sections(
+        [r for r in rows if r[1][:1] in "12"], BS_SECTIONS, sign=1
+    )
+    for section in (equity, liabilities):
+        section.lines = [
+            ReportLine(line.account_id, line.number, line.name, -line.amount)
+            for line in section.lines
+        ]
+    unclosed = -sum((r[3] for r in rows if r[1][:1] in "345678"), ZERO)
+    return {
+        "assets": assets,
+        "equity": equity,
+        "liabilities": liabilities,
+        "unclosed_result": unclosed,
+        "total_assets": assets.total,
+        "total_equity_and_liabilities": equity.total + liabilities.total + unclosed,
+    }

@@ -1,0 +1,139 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from samspill.accounting.models import Account, JournalEntry, JournalLine
+
+NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+
+class AccountTable(tables.Table):
+    number = tables.LinkColumn(
+        "accounting:account_statement", args=[tables.A("pk")], verbose_name=_("Number")
+    )
+    name = tables.Column(verbose_name=_("Name"))
+    kind = tables.Column(verbose_name=_("Type"))
+    default_vat_code = tables.Column(
+        verbose_name=_("VAT code"), accessor="default_vat_code__code", default="—"
+    )
+    reconcilable = tables.BooleanColumn(verbose_name=_("Reconcilable"))
+    party_required = tables.BooleanColumn(verbose_name=_("Party required"))
+    standard_account = tables.Column(verbose_name=_("SAF-T account"))
+    grouping_code = tables.Column(verbose_name=_("SAF-T group"))
+    active = tables.BooleanColumn(verbose_name=_("Active"))
+    edit = tables.LinkColumn(
+        "accounting:account_edit",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Account
+        fields = (
+            "number",
+            "name",
+            "kind",
+            "default_vat_code",
+            "reconcilable",
+            "party_required",
+            "standard_account",
+            "grouping_code",
+            "active",
+        )
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class EntryTable(tables.Table):
+    voucher = tables.LinkColumn(
+        "accounting:entry_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Voucher"),
+        order_by=("journal__code", "number"),
+        empty_values=(),
+    )
+    date = tables.DateColumn(verbose_name=_("Date"))
+    journal = tables.Column(verbose_name=_("Journal"), accessor="journal__code")
+    description = tables.Column(verbose_name=_("Description"))
+    total = tables.Column(verbose_name=_("Amount"), attrs=NUM)
+    state = tables.Column(verbose_name=_("State"))
+
+    class Meta:
+        model = JournalEntry
+        fields = ("voucher", "date", "journal", "description", "total", "state")
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_voucher(self, record):
+        return record.voucher or _("Draft")
+
+    def value_voucher(self, record):
+        return record.voucher
+
+
+class StatementTable(tables.Table):
+    date = tables.DateColumn(verbose_name=_("Date"), orderable=False)
+    voucher = tables.LinkColumn(
+        "accounting:entry_detail",
+        args=[tables.A("entry_id")],
+        verbose_name=_("Voucher"),
+        accessor="entry__voucher",
+        orderable=False,
+    )
+    description = tables.Column(verbose_name=_("Description"), orderable=False)
+    party = tables.Column(verbose_name=_("Party"), orderable=False, default="")
+    vat_code = tables.Column(
+        verbose_name=_("VAT"), accessor="vat_code__code", orderable=False, default=""
+    )
+    debit = tables.Column(verbose_name=_("Debit"), attrs=NUM, orderable=False)
+    credit = tables.Column(verbose_name=_("Credit"), attrs=NUM, orderable=False)
+    balance = tables.Column(verbose_name=_("Balance"), attrs=NUM, orderable=False, empty_values=())
+
+    class Meta:
+        model = JournalLine
+        fields = ("date", "voucher", "description", "party", "vat_code", "debit", "credit")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def __init__(self, *args, opening=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opening = opening or 0
+
+    def render_debit(self, value):
+        return value or ""
+
+    def render_credit(self, value):
+        return value or ""
+
+    def render_balance(self, record):
+        return self.value_balance(record)
+
+    def value_balance(self, record):
+        from samspill.accounting.queries import cents
+
+        return self.opening + cents(record.running)
+
+
+class TrialBalanceTable(tables.Table):
+    number = tables.Column(verbose_name=_("Account"), orderable=False)
+    name = tables.Column(verbose_name=_("Name"), orderable=False)
+    opening = tables.Column(verbose_name=_("Opening balance"), attrs=NUM, orderable=False)
+    debit = tables.Column(verbose_name=_("Debit"), attrs=NUM, orderable=False)
+    credit = tables.Column(verbose_name=_("Credit"), attrs=NUM, orderable=False)
+    closing = tables.Column(verbose_name=_("Closing balance"), attrs=NUM, orderable=False)
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def __init__(self, *args, link_query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link_query = link_query
+
+    def render_number(self, record):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        url = reverse("accounting:account_statement", args=[record.account_id])
+        return format_html('<a href="{}?{}">{}</a>', url, self.link_query, record.number)
+
+    def value_number(self, record):
+        return record.number

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from samspill.accounting import views
+
+app_name = "accounting"
+urlpatterns = [
+    path("", views.EntryListPage.as_view(), name="entry_list"),
+    path("entries/new/", views.EntryCreateView.as_view(), name="entry_create"),
+    path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry_detail"),
+    path("entries/<int:pk>/post/", views.EntryActionView.as_view(action="post"), name="entry_post"),
+    path(
+        "entries/<int:pk>/reverse/",
+        views.EntryActionView.as_view(action="reverse"),
+        name="entry_reverse",
+    ),
+    path(
+        "entries/<int:pk>/delete/",
+        views.EntryActionView.as_view(action="delete", permission="accounting.delete_journalentry"),
+        name="entry_delete",
+    ),
+    path("accounts/", views.AccountListPage.as_view(), name="account_list"),
+    path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
+    path("accounts/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
+    path("periods/", views.PeriodListView.as_view(), name="period_list"),
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path(
+        "periods/<int:pk>/close/",
+        views.PeriodActionView.as_view(action="close"),
+        name="period_close",
+    ),
+    path(
+        "periods/<int:pk>/reopen/",
+        views.PeriodActionView.as_view(action="reopen"),
+        name="period_reopen",
+    ),
+    path("years/open/", views.FiscalYearOpenView.as_view(), name="year_open"),
+    path("years/<int:pk>/close/", views.FiscalYearCloseView.as_view(), name="year_close"),
+    path("reports/trial-balance/", views.TrialBalanceView.as_view(), name="trial_balance"),
+    path("reports/profit-and-loss/", views.ProfitAndLossView.as_view(), name="profit_and_loss"),
+    path("reports/balance-sheet/", views.BalanceSheetView.as_view(), name="balance_sheet"),
+]

@@ -1,0 +1,462 @@
+"""Pages of the general ledger. Thin adapters over accounting.services and queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import EmptyPage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django_tables2 import RequestConfig
+
+from samspill.accounting import queries, services
+from samspill.accounting.filters import AccountFilter, EntryFilter
+from samspill.accounting.forms import (
+    AccountForm,
+    DateRangeForm,
+    EntryForm,
+    FiscalYearForm,
+    LineFormSet,
+    ProjectForm,
+    ReverseForm,
+)
+from samspill.accounting.models import ZERO, JournalEntry
+from samspill.accounting.tables import AccountTable, EntryTable, StatementTable, TrialBalanceTable
+from samspill.platform.errors import DomainError, NotFound
+from samspill.platform.views import (
+    EXPORT_FORMATS,
+    ListPage,
+    PermissionRequiredMixin,
+    SpreadsheetExport,
+    form_errors_from,
+    style_form,
+)
+
+STATEMENT_PAGE_SIZE = 100
+
+
+def found(query, *args):
+    try:
+        return query(*args)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _date_range(request) -> DateRangeForm:
+    """The ?date_from=&date_to= of a report; this year to date when absent."""
+    today = date.today()
+    data = {
+        "date_from": request.GET.get("date_from") or today.replace(month=1, day=1).isoformat(),
+        "date_to": request.GET.get("date_to") or today.isoformat(),
+    }
+    form = DateRangeForm(data)
+    style_form(form)
+    return form
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+
+class AccountListPage(ListPage):
+    permission = "accounting.view_account"
+    table_class = AccountTable
+    filterset_class = AccountFilter
+    title = gettext_lazy("Chart of accounts")
+    template_name = "accounting/account_list.html"
+    empty_text = gettext_lazy("No accounts yet. Load the Norwegian chart of accounts above.")
+    export_name = "chart-of-accounts"
+
+    def get_queryset(self):
+        return queries.accounts()
+
+    def post(self, request):
+        """Load the Norwegian VAT codes and chart of accounts where missing."""
+        from samspill.localization.no import services as localization
+
+        try:
+            localization.load_vat_codes(actor=request.user)
+            created = services.load_chart(actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(count)d accounts loaded.") % {"count": created})
+        return redirect("accounting:account_list")
+
+
+class AccountEditView(PermissionRequiredMixin, View):
+    permission = "accounting.change_account"
+
+    def render(self, request, form, account):
+        style_form(form)
+        return render(
+            request,
+            "accounting/account_form.html",
+            {"form": form, "account": account, "title": str(account)},
+            status=422 if form.errors else 200,
+        )
+
+    def get(self, request, pk):
+        account = found(queries.account, pk)
+        initial = {f: getattr(account, f) for f in services.setup.ACCOUNT_FIELDS}
+        initial["default_vat_code"] = (
+            account.default_vat_code.code if account.default_vat_code else None
+        )
+        return self.render(request, AccountForm(initial=initial), account)
+
+    def post(self, request, pk):
+        account = found(queries.account, pk)
+        form = AccountForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_account(account, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("Account saved."))
+                return redirect("accounting:account_list")
+        return self.render(request, form, account)
+
+
+class AccountStatementView(PermissionRequiredMixin, View):
+    """An account's posted lines in a date range with the running balance; CSV/XLSX."""
+
+    permission = "accounting.view_journalline"
+
+    def get(self, request, pk):
+        account = found(queries.account, pk)
+        form = _date_range(request)
+        rows = queries.lines().none()
+        opening = ZERO
+        if form.is_valid():
+            date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            opening = queries.opening_balance(account, date_from)
+            rows = queries.statement(account, date_from, date_to, request.user)
+        table = StatementTable(rows, opening=opening)
+        export = request.GET.get("_export")
+        if export in EXPORT_FORMATS:
+            return SpreadsheetExport(export, table).response(f"account-{account.number}.{export}")
+        RequestConfig(request, paginate=False).configure(table)
+        raw = request.GET.get("page", "")
+        number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+        try:
+            table.paginate(page=number, per_page=STATEMENT_PAGE_SIZE)
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages or 1, per_page=STATEMENT_PAGE_SIZE)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        return render(
+            request,
+            "accounting/account_statement.html",
+            {
+                "account": account,
+                "form": form,
+                "table": table,
+                "opening": opening,
+                "export_query": query.urlencode(),
+                "title": _("Account %(account)s") % {"account": account},
+            },
+        )
+
+
+# --- Journal entries --------------------------------------------------------------------
+
+
+class EntryListPage(ListPage):
+    permission = "accounting.view_journalentry"
+    table_class = EntryTable
+    filterset_class = EntryFilter
+    title = gettext_lazy("Journal entries")
+    empty_text = gettext_lazy("No journal entries yet. Record the first voucher with New.")
+    create_url = "accounting:entry_create"
+    create_permission = "accounting.add_journalentry"
+    export_name = "journal-entries"
+
+    def get_queryset(self):
+        return queries.entries()
+
+
+class EntryDetailView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalentry"
+
+    def get(self, request, pk):
+        entry = found(queries.entry, pk)
+        lines = list(queries.entry_lines(entry))
+        reversal = (
+            JournalEntry.objects.filter(reversal_of=entry)
+            .select_related("journal", "fiscal_year")
+            .first()
+        )
+        return render(
+            request,
+            "accounting/entry_detail.html",
+            {
+                "entry": entry,
+                "lines": lines,
+                "debit": sum((line.debit for line in lines), ZERO),
+                "credit": sum((line.credit for line in lines), ZERO),
+                "reversal": reversal,
+                "reverse_form": ReverseForm(initial={"date": entry.date}),
+                "title": entry.voucher or _("Draft entry"),
+            },
+        )
+
+
+class EntryCreateView(PermissionRequiredMixin, View):
+    permission = "accounting.add_journalentry"
+
+    def render(self, request, form, formset, status=200):
+        style_form(form)
+        for line_form in formset:
+            style_form(line_form)
+        return render(
+            request,
+            "accounting/entry_form.html",
+            {
+                "form": form,
+                "formset": formset,
+                "accounts": queries.accounts()
+                .filter(active=True)
+                .select_related(None)
+                .only("number", "name"),
+                "title": _("New journal entry"),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        form = EntryForm(initial={"date": date.today(), "journal": "GEN"})
+        return self.render(request, form, LineFormSet(prefix="lines"))
+
+    def post(self, request):
+        form = EntryForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            lines = [f.as_line() for f in formset if f.has_changed() and f.cleaned_data]
+            try:
+                entry = services.create_entry(
+                    actor=request.user,
+                    journal=form.cleaned_data["journal"],
+                    date=form.cleaned_data["date"],
+                    description=form.cleaned_data["description"],
+                    lines=lines,
+                    post="post" in request.POST,
+                )
+            except DomainError as exc:
+                form_errors_from(form, exc)
+                for messages_ in exc.errors.values():
+                    for message in messages_:
+                        if message not in form.non_field_errors():
+                            form.add_error(None, message)
+            else:
+                if entry.state == JournalEntry.State.POSTED:
+                    messages.success(
+                        request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher}
+                    )
+                else:
+                    messages.success(request, _("Draft saved."))
+                return redirect("accounting:entry_detail", entry.pk)
+        return self.render(request, form, formset, status=422)
+
+
+class EntryActionView(PermissionRequiredMixin, View):
+    """POST: post, reverse or delete an entry."""
+
+    permission = "accounting.post_journalentry"
+    action = "post"
+
+    def post(self, request, pk):
+        entry = found(queries.entry, pk)
+        try:
+            if self.action == "post":
+                entry = services.post_entry(entry, actor=request.user)
+                messages.success(
+                    request, _("Voucher %(voucher)s posted.") % {"voucher": entry.voucher}
+                )
+            elif self.action == "reverse":
+                form = ReverseForm(request.POST)
+                day = form.cleaned_data["date"] if form.is_valid() else None
+                reversal = services.reverse_entry(entry, actor=request.user, date=day)
+                messages.success(
+                    request, _("Reversed by voucher %(voucher)s.") % {"voucher": reversal.voucher}
+                )
+                return redirect("accounting:entry_detail", reversal.pk)
+            else:
+                services.delete_entry(entry, actor=request.user)
+                messages.success(request, _("Draft deleted."))
+                return redirect("accounting:entry_list")
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            for message in exc.errors.get("lines", [])[1:]:
+                messages.error(request, message)
+        return redirect("accounting:entry_detail", pk)
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+class PeriodListView(PermissionRequiredMixin, View):
+    permission = "accounting.view_period"
+
+    def get(self, request):
+        form = FiscalYearForm()
+        style_form(form)
+        return render(
+            request,
+            "accounting/period_list.html",
+            {"years": queries.fiscal_years(request.user), "form": form, "title": _("Periods")},
+        )
+
+
+class PeriodActionView(PermissionRequiredMixin, View):
+    permission = "accounting.close_period"
+    action = "close"
+
+    def post(self, request, pk):
+        period = found(queries.period, pk)
+        try:
+            if self.action == "close":
+                services.close_period(period, actor=request.user)
+                messages.success(request, _("Period %(period)s closed.") % {"period": period})
+            else:
+                services.reopen_period(period, actor=request.user)
+                messages.success(request, _("Period %(period)s reopened.") % {"period": period})
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("accounting:period_list")
+
+
+class FiscalYearCloseView(PermissionRequiredMixin, View):
+    permission = "accounting.close_fiscalyear"
+
+    def post(self, request, pk):
+        year = found(queries.fiscal_year, pk)
+        try:
+            services.close_year(year, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Fiscal year %(year)s closed.") % {"year": year})
+        return redirect("accounting:period_list")
+
+
+class FiscalYearOpenView(PermissionRequiredMixin, View):
+    permission = "accounting.add_fiscalyear"
+
+    def post(self, request):
+        form = FiscalYearForm(request.POST)
+        if form.is_valid():
+            try:
+                year = services.open_fiscal_year(
+                    actor=request.user, start=form.cleaned_data["start"]
+                )
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Fiscal year %(year)s opened.") % {"year": year})
+        else:
+            messages.error(request, _("Enter the first day of the fiscal year."))
+        return redirect("accounting:period_list")
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+class TrialBalanceView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalline"
+
+    def get(self, request):
+        form = _date_range(request)
+        rows = []
+        if form.is_valid():
+            rows = queries.trial_balance(
+                form.cleaned_data["date_from"], form.cleaned_data["date_to"], request.user
+            )
+        query = request.GET.copy()
+        query.pop("_export", None)
+        link = f"date_from={form.data['date_from']}&date_to={form.data['date_to']}"
+        table = TrialBalanceTable(rows, link_query=link)
+        export = request.GET.get("_export")
+        if export in EXPORT_FORMATS:
+            return SpreadsheetExport(export, table).response(f"trial-balance.{export}")
+        totals = {
+            name: sum((getattr(row, name) for row in rows), ZERO)
+            for name in ("opening", "debit", "credit", "closing")
+        }
+        return render(
+            request,
+            "accounting/trial_balance.html",
+            {
+                "form": form,
+                "table": table,
+                "totals": totals,
+                "export_query": query.urlencode(),
+                "title": _("Trial balance"),
+            },
+        )
+
+
+class ProfitAndLossView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalline"
+
+    def get(self, request):
+        form = _date_range(request)
+        report = None
+        if form.is_valid():
+            report = queries.profit_and_loss(
+                form.cleaned_data["date_from"], form.cleaned_data["date_to"], request.user
+            )
+        return render(
+            request,
+            "accounting/profit_and_loss.html",
+            {"form": form, "report": report, "title": _("Profit and loss")},
+        )
+
+
+class BalanceSheetView(PermissionRequiredMixin, View):
+    permission = "accounting.view_journalline"
+
+    def get(self, request):
+        form = _date_range(request)
+        report = None
+        if form.is_valid():
+            report = queries.balance_sheet(form.cleaned_data["date_to"], request.user)
+        return render(
+            request,
+            "accounting/balance_sheet.html",
+            {"form": form, "report": report, "title": _("Balance sheet")},
+        )
+
+
+class ProjectListView(PermissionRequiredMixin, View):
+    """Projects, the dimension lines can carry, and a form to add one."""
+
+    permission = "accounting.view_project"
+
+    def render(self, request, form, status=200):
+        style_form(form)
+        return render(
+            request,
+            "accounting/project_list.html",
+            {"projects": queries.projects(request.user), "form": form, "title": _("Projects")},
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render(request, ProjectForm())
+
+    def post(self, request):
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_project(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("accounting:project_list")
+        return self.render(request, form, status=422)
