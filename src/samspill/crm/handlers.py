@@ -41,6 +41,7 @@ def lead_from_inbound(event) -> None:
     data = payload.get("data") or {}
     if not isinstance(data, dict):
         return
+    source: str
     if kind == "email":
         fields = _from_email(data)
         source = Lead.Source.EMAIL
