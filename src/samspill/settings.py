@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "samspill.platform.middleware.ChannelMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samspill.crm.middleware.WebLeadCorsMiddleware",
     "samspill.api.middleware.ProblemResponseMiddleware",
     "samspill.api.middleware.IdempotencyMiddleware",
 ]
