@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "samspill.platform.middleware.ChannelMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samspill.crm.middleware.WebLeadCorsMiddleware",
     "samspill.api.middleware.ProblemResponseMiddleware",
     "samspill.api.middleware.IdempotencyMiddleware",
 ]

@@ -45,6 +45,8 @@ def test_web_form_lead_is_converted_and_dragged_to_won(
     screenshot(page, "2-lead")
     page.locator("#id_expected_revenue").fill("250000")
     page.locator("#convert-button").click()
+    # The conversion ends on the new opportunity's page; only then is it in the database.
+    expect(page).to_have_url(re.compile(r"/crm/opportunities/\d+/$"))
     opportunity = Opportunity.objects.get()
     expect(page).to_have_url(re.compile(rf"/crm/opportunities/{opportunity.pk}/$"))
     expect(page.locator("#main")).to_contain_text("Fjordlys Sjømat AS")
@@ -67,3 +69,27 @@ def test_web_form_lead_is_converted_and_dragged_to_won(
     # The customer's page shows it on the timeline.
     page.goto(f"/parties/{opportunity.party_id}/")
     expect(page.locator("#timeline")).to_contain_text("vunnet")
+
+
+def test_script_snippet_on_another_website_sends_a_lead(page, live_server, settings, screenshot):
+    """The HTML + script snippet pasted into a page of another origin posts the lead as JSON
+    (CORS) and shows the thank-you message."""
+    from django.test import RequestFactory
+
+    from samspill.crm import services
+    from samspill.crm.models import Lead
+    from samspill.crm.views.setup import script_snippet
+
+    settings.SAMSPILL = {**settings.SAMSPILL, "CRM_WEB_FORM_MIN_SECONDS": 0}
+    form = services.create_web_form(actor=None, name="Kampanje", thank_you="Takk for interessen!")
+    host = live_server.url.split("://", 1)[1]
+    snippet = script_snippet(RequestFactory().get("/", HTTP_HOST=host), form)
+    page.set_content(f"<!doctype html><html><body><h1>Kunde AS</h1>{snippet}</body></html>")
+    page.wait_for_load_state("networkidle")
+    page.locator("input[name=name]").fill("Skript Kunde")
+    page.locator("input[name=email]").fill("skript@example.no")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("[data-samspill-status]")).to_have_text("Takk for interessen!")
+    screenshot(page, "script-snippet")
+    lead = Lead.objects.get()
+    assert (lead.name, lead.source, lead.web_form_id) == ("Skript Kunde", "web_form", form.pk)

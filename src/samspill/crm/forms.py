@@ -120,7 +120,12 @@ class ConvertForm(BootstrapMixin, forms.Form):
     )
     opportunity_name = forms.CharField(label=_("Opportunity"), max_length=200)
     expected_revenue = forms.DecimalField(
-        label=_("Expected revenue (NOK)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+        label=_("Expected revenue (NOK)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        localize=True,  # "125 000,50" in Norwegian
     )
     close_date = forms.DateField(
         label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
@@ -178,7 +183,12 @@ class OpportunityForm(BootstrapMixin, forms.Form):
     contact = party_field(_("Contact person"), kind=Party.Kind.PERSON, required=False)
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none(), required=False)
     expected_revenue = forms.DecimalField(
-        label=_("Expected revenue (NOK)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+        label=_("Expected revenue (NOK)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        localize=True,  # "125 000,50" in Norwegian
     )
     close_date = forms.DateField(
         label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})

@@ -255,3 +255,34 @@ def test_score_rules_and_web_forms_api(api, sales, make_user):
     assert response.status_code == 201 and len(response.json()["key"]) > 20
     assert client.get("/api/v1/crm/web-forms").json()["count"] == 1
     assert api(make_user("service")).get("/api/v1/crm/web-forms").status_code == 403
+
+
+def test_web_lead_api_may_be_called_from_any_website(settings):
+    """CORS for the public endpoints only: preflight, success and problem answers."""
+    settings.SAMSPILL = {
+        **settings.SAMSPILL,
+        "CRM_WEB_LEADS_PER_WINDOW": 1,
+        "CRM_WEB_FORM_MIN_SECONDS": 0,
+    }
+    form = WebFormFactory()
+    browser = Client(HTTP_ORIGIN="https://www.kunde.example")
+    preflight = browser.options(
+        "/api/v1/crm/web-leads",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    token = browser.get(f"/api/v1/crm/web-leads/token?form_key={form.key}")
+    assert token["Access-Control-Allow-Origin"] == "*"
+    body = {
+        "form_key": form.key,
+        "token": token.json()["token"],
+        "name": "Nett",
+        "email": "n@example.no",
+    }
+    assert post(browser, "/api/v1/crm/web-leads", body)["Access-Control-Allow-Origin"] == "*"
+    flooded = post(browser, "/api/v1/crm/web-leads", body)
+    assert flooded.status_code == 429 and flooded["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in Client().get("/api/v1/crm/leads")

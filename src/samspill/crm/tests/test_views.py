@@ -312,3 +312,69 @@ def test_activities_due_soon_are_marked_in_the_app(login, sales):
     page = login(sales).get("/crm/activities/mine/").content.decode()
     main = page[page.index("<main") :]  # the top bar has the notification bell
     assert main.count("bi-bell") == 1
+
+
+def test_opportunity_and_activity_forms_refuse_bad_input(login, sales):
+    client = login(sales)
+    party = OrganizationFactory()
+    response = client.post(
+        "/crm/opportunities/new/",
+        {"name": "X", "party": party.pk, "expected_revenue": "-1", "close_date": "2027-01-01"},
+    )
+    assert response.status_code == 422
+    response = client.post(
+        "/crm/opportunities/new/",
+        {"name": "X", "party": "", "expected_revenue": "10", "close_date": "ikke en dato"},
+    )
+    assert response.status_code == 422
+    assert Opportunity.objects.count() == 0
+    response = client.post(
+        "/crm/activities/new/",
+        {"kind": "call", "subject": "Ring", "due_at": "2027-01-01T10:00", "duration_minutes": "30"},
+    )
+    assert response.status_code == 422
+    assert (
+        "Knytt aktiviteten" in response.content.decode()
+        or "Link the activity" in response.content.decode()
+    )
+    response = client.post(
+        "/crm/activities/new/",
+        {
+            "kind": "call",
+            "subject": "Ring",
+            "due_at": "2027-01-01T10:00",
+            "duration_minutes": "30",
+            "party": party.pk,
+        },
+    )
+    assert response.status_code == 302, [(f, e) for f, e in response.context["form"].errors.items()]
+    assert Activity.objects.get().owner == sales
+
+
+def test_edit_pages_save_through_the_services(login, sales, events):
+    client = login(sales)
+    opportunity = OpportunityFactory(owner=sales)
+    response = client.post(
+        f"/crm/opportunities/{opportunity.pk}/edit/",
+        {
+            "name": "Nytt navn",
+            "party": opportunity.party_id,
+            "expected_revenue": "123,45",
+            "close_date": "2027-02-01",
+            "owner": sales.pk,
+        },
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.name, str(opportunity.expected_revenue)) == ("Nytt navn", "123.45")
+    assert events("crm.") == ["crm.opportunity.updated"]
+    response = client.post(
+        f"/crm/opportunities/{opportunity.pk}/move/", {"outcome": "lost", "reason": ""}
+    )
+    assert response.status_code == 422
+    response = client.post(
+        f"/crm/opportunities/{opportunity.pk}/move/", {"outcome": "lost", "reason": "Pris"}
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.status == "lost"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,6 +24,36 @@ def snippet(request, web_form) -> str:
     )
 
 
+def script_snippet(request, web_form) -> str:
+    """The other choice: a plain form in the website's own style and a small script that
+    posts it as JSON to the public API (CORS is open for that API only)."""
+    endpoint = request.build_absolute_uri("/api/v1/crm/web-leads")
+    script = request.build_absolute_uri(static("crm/webform.js"))
+    labels = {
+        "name": _("Your name"),
+        "company_name": _("Company"),
+        "email": _("Email"),
+        "phone": _("Phone"),
+        "message": _("Message"),
+        "send": _("Send"),
+        "empty": _("Leave this field empty"),
+    }
+    return (
+        f'<form data-samspill-form="{web_form.key}" data-samspill-endpoint="{endpoint}">\n'
+        f'  <label>{labels["name"]} <input name="name" required></label>\n'
+        f'  <label>{labels["company_name"]} <input name="company_name"></label>\n'
+        f'  <label>{labels["email"]} <input name="email" type="email"></label>\n'
+        f'  <label>{labels["phone"]} <input name="phone" type="tel"></label>\n'
+        f'  <label>{labels["message"]} <textarea name="message"></textarea></label>\n'
+        f'  <label style="position:absolute;left:-10000px" aria-hidden="true">{labels["empty"]} '
+        '<input name="website" tabindex="-1" autocomplete="off"></label>\n'
+        f'  <button type="submit">{labels["send"]}</button>\n'
+        "  <p data-samspill-status></p>\n"
+        "</form>\n"
+        f'<script src="{script}" defer></script>'
+    )
+
+
 class SettingsView(PermissionRequiredMixin, View):
     permission = "crm.view_webform"
 
@@ -35,7 +66,9 @@ class SettingsView(PermissionRequiredMixin, View):
                 "title": _("CRM settings"),
                 "stages": queries.stages(),
                 "rules": queries.score_rules(),
-                "web_forms": [(f, snippet(request, f)) for f in web_forms],
+                "web_forms": [
+                    (f, snippet(request, f), script_snippet(request, f)) for f in web_forms
+                ],
                 "api_url": request.build_absolute_uri("/api/v1/crm/web-leads"),
                 "can": can(
                     request,
