@@ -148,7 +148,7 @@ def test_the_site_icon_is_served_and_linked(client, login, admin_user):
 
 @pytest.mark.parametrize("path", ["/accounting/reports/trial-balance/", "/accounting/"])
 def test_one_menu_entry_is_current_even_when_entry_urls_nest(login, admin_user, path):
-    """"Vouchers" lives at /accounting/ and "Trial balance" below it: only the closest is current."""
+    """Vouchers live at /accounting/, the trial balance below: only the closest is current."""
     page = login(admin_user).get(path).content.decode()
     nav = page[page.index('id="sidebar"') : page.index("<main")]
     assert nav.count('aria-current="page"') == 1
