@@ -11,6 +11,7 @@ urlpatterns = [
     path("organization/", include("samspill.organization.urls")),
     path("parties/", include("samspill.parties.urls")),
     path("localization/no/", include("samspill.localization.no.urls")),
+    path("accounting/reports/saft/", include("samspill.localization.no.saft.urls")),
     path("accounting/", include("samspill.accounting.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("platform/", include("samspill.platform.urls")),

@@ -9,6 +9,7 @@ from samspill.api.security import SessionAuth
 from samspill.accounting.api import router as accounting_router
 from samspill.automation.api import router as automation_router
 from samspill.localization.no.api import router as localization_no_router
+from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
@@ -50,3 +51,4 @@ api.add_router("/platform", platform_router)
 api.add_router("/automation", automation_router)
 api.add_router("/localization/no", localization_no_router)
 api.add_router("/accounting", accounting_router)
+api.add_router("/accounting/saft", saft_router)
