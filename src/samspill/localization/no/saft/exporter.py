@@ -307,7 +307,10 @@ def transaction(rows: list[dict], selection: Selection, roles: dict[int, str]):
         line = _sub(node, "Line")
         _sub(line, "RecordID", str(row["line_no"]))
         _sub(line, "AccountID", _text(row["account__number"], 70))
-        for kind_key, code_field in (("department", "department__code"), ("project", "project__code")):
+        for kind_key, code_field in (
+            ("department", "department__code"),
+            ("project", "project__code"),
+        ):
             if row[code_field]:
                 analysis = _sub(line, "Analysis")
                 _sub(analysis, "AnalysisType", ANALYSIS_TYPES[kind_key][0])
@@ -394,7 +397,9 @@ def write(
                             _leaf("Type", _text(summary.kind if summary else "general", 9)),
                             "\n",
                         )
-                        for _entry, entry_lines in groupby(journal_lines, key=itemgetter("entry_id")):
+                        for _entry, entry_lines in groupby(
+                            journal_lines, key=itemgetter("entry_id")
+                        ):
                             rows = list(entry_lines)
                             xf.write(transaction(rows, selection, roles), "\n")
                             if progress is not None:

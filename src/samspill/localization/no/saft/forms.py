@@ -3,19 +3,23 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samspill.accounting.models import FiscalYear
+
 PERIODS = [(n, str(n)) for n in range(1, 13)]
 
 
 class SaftForm(forms.Form):
     """Fiscal year and period range; the view turns them into dates through the service."""
 
-    fiscal_year = forms.ModelChoiceField(
-        label=_("Fiscal year"), queryset=None, empty_label=None
+    fiscal_year: forms.ModelChoiceField[FiscalYear] = forms.ModelChoiceField(
+        label=_("Fiscal year"), queryset=FiscalYear.objects.none(), empty_label=None
     )
     period_from = forms.TypedChoiceField(
         label=_("From period"), choices=PERIODS, coerce=int, initial=1
     )
-    period_to = forms.TypedChoiceField(label=_("To period"), choices=PERIODS, coerce=int, initial=12)
+    period_to = forms.TypedChoiceField(
+        label=_("To period"), choices=PERIODS, coerce=int, initial=12
+    )
 
     def __init__(self, *args, fiscal_years, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -26,6 +27,7 @@ from samspill.localization.no.models import VatCode
 from samspill.localization.no.saft.selection import Selection
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
@@ -69,9 +71,7 @@ def account_balances(selection: Selection) -> list[AccountBalance]:
         .values("account_id")
         .annotate(
             before_year=_sum(Q(date__lt=year_start), amount),
-            year_before_range=_sum(
-                Q(date__gte=year_start, date__lt=selection.date_from), amount
-            ),
+            year_before_range=_sum(Q(date__gte=year_start, date__lt=selection.date_from), amount),
             debit_in_range=_sum(_in_range(selection), F("debit")),
             credit_in_range=_sum(_in_range(selection), F("credit")),
             lines_in_range=Count("id", filter=_in_range(selection)),
@@ -98,23 +98,17 @@ def account_balances(selection: Selection) -> list[AccountBalance]:
     if earlier_result:
         equity = next((a for a in accounts.values() if a.number == RETAINED_EARNINGS), None)
         if equity is not None:
-            balance = result.setdefault(
-                equity.pk, AccountBalance(equity, ZERO, ZERO, ZERO, 0)
-            )
+            balance = result.setdefault(equity.pk, AccountBalance(equity, ZERO, ZERO, ZERO, 0))
             balance.opening += earlier_result
-    rows_out = [
-        b for b in result.values() if b.lines or b.opening or b.closing
-    ]
+    rows_out = [b for b in result.values() if b.lines or b.opening or b.closing]
     return sorted(rows_out, key=lambda b: b.account.number)
 
 
 def receivable_accounts() -> dict[int, str]:
     """{account id: "customer" | "supplier"}: the reconcilable accounts that need a party -
     assets are customer receivables (1500), liabilities supplier payables (2400)."""
-    rows = Account.objects.filter(reconcilable=True, party_required=True).values_list(
-        "pk", "kind"
-    )
-    kinds = {Account.Kind.ASSET: "customer", Account.Kind.LIABILITY: "supplier"}
+    rows = Account.objects.filter(reconcilable=True, party_required=True).values_list("pk", "kind")
+    kinds: dict[str, str] = {Account.Kind.ASSET: "customer", Account.Kind.LIABILITY: "supplier"}
     return {pk: kinds[kind] for pk, kind in rows if kind in kinds}
 
 
@@ -132,7 +126,7 @@ class PartyBalance:
 
 @dataclass
 class PartyMaster:
-    party: object  # parties.Party with `addresses` prefetched
+    party: Any  # parties.Party with `addresses` prefetched
     role: str  # "customer" | "supplier"
     balances: list[PartyBalance] = field(default_factory=list)
 
@@ -215,24 +209,23 @@ def totals(selection: Selection) -> Totals:
     """Counts and sums of the selection (the GeneralLedgerEntries header and the preview):
     two queries."""
     per_journal = (
-        entries_in(selection)
-        .values("journal_id")
-        .annotate(entries=Count("id"))
-        .order_by()
+        entries_in(selection).values("journal_id").annotate(entries=Count("id")).order_by()
     )
     counts = {row["journal_id"]: row["entries"] for row in per_journal}
     journals = tuple(
         JournalSummary(j.code, j.name, j.kind, counts[j.pk])
         for j in Journal.objects.filter(pk__in=list(counts)).order_by("code")
     )
-    sums = ledger_lines(selection).filter(_in_range(selection)).aggregate(
-        lines=Count("id"), debit=_sum(None, F("debit")), credit=_sum(None, F("credit"))
+    sums = (
+        ledger_lines(selection)
+        .filter(_in_range(selection))
+        .aggregate(lines=Count("id"), debit=_sum(None, F("debit")), credit=_sum(None, F("credit")))
     )
     return Totals(
         entries=sum(counts.values()),
         lines=sums["lines"],
-        debit=sums["debit"],
-        credit=sums["credit"],
+        debit=sums["debit"].quantize(CENT),
+        credit=sums["credit"].quantize(CENT),
         journals=journals,
     )
 

@@ -34,9 +34,7 @@ class Selection:
     def whole_periods(self) -> bool:
         """True when the range starts and ends on period boundaries (then the header names
         the periods, as Skatteetaten's examples do)."""
-        return (
-            self.date_from == self.first_period.start and self.date_to == self.last_period.end
-        )
+        return self.date_from == self.first_period.start and self.date_to == self.last_period.end
 
     @property
     def period_year(self) -> int:

@@ -26,7 +26,9 @@ class SaftExportView(PermissionRequiredMixin, View):
 
     def _selection(self, form):
         year = form.cleaned_data["fiscal_year"]
-        return ranges.for_periods(year, form.cleaned_data["period_from"], form.cleaned_data["period_to"])
+        return ranges.for_periods(
+            year, form.cleaned_data["period_from"], form.cleaned_data["period_to"]
+        )
 
     def _render(self, request, form, *, selection=None, totals=None, status=200):
         context = {
@@ -46,7 +48,9 @@ class SaftExportView(PermissionRequiredMixin, View):
             return self._render(request, form, status=422)
         try:
             sel = self._selection(form)
-            sel, totals = services.preview(actor=request.user, date_from=sel.date_from, date_to=sel.date_to)
+            sel, totals = services.preview(
+                actor=request.user, date_from=sel.date_from, date_to=sel.date_to
+            )
         except DomainError as exc:
             form_errors_from(form, exc)
             return self._render(request, form, status=422)

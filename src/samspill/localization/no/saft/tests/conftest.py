@@ -63,7 +63,8 @@ def ledger(db):
     entries = [
         # 2025, never closed: a profit and open items carried into 2026.
         {"journal": "GEN", "date": date(2025, 1, 1), "description": "Åpningsbalanse",
-         "lines": [{"account": "1920", "debit": D("200000")}, {"account": "2000", "credit": D("200000")}]},
+         "lines": [{"account": "1920", "debit": D("200000")},
+                   {"account": "2000", "credit": D("200000")}]},
         {"journal": "SAL", "date": date(2025, 11, 3), "description": "Faktura 1",
          "lines": [{"account": "1500", "debit": D("12500"), "party": dormant.pk},
                    {"account": "3000", "credit": D("10000"), "vat_code": "3"}]},
@@ -73,8 +74,8 @@ def ledger(db):
         # 2026
         {"journal": "SAL", "date": date(2026, 1, 10), "description": "Faktura 3 <& \"sitater\">",
          "lines": [{"account": "1500", "debit": D("4580"), "party": acme.pk},
-                   {"account": "3000", "credit": D("1000"), "vat_code": "3", "department": department.pk,
-                    "project": "P-100"},
+                   {"account": "3000", "credit": D("1000"), "vat_code": "3",
+                    "department": department.pk, "project": "P-100"},
                    {"account": "3030", "credit": D("2000"), "vat_code": "31"},
                    {"account": "3050", "credit": D("500"), "vat_code": "33"},
                    {"account": "3100", "credit": D("470"), "vat_code": "5"}]},

@@ -30,7 +30,9 @@ def text(node, xpath):
 
 
 def account(root, number):
-    [node] = root.xpath(f"s:MasterFiles/s:GeneralLedgerAccounts/s:Account[s:AccountID='{number}']", namespaces=Q)
+    [node] = root.xpath(
+        f"s:MasterFiles/s:GeneralLedgerAccounts/s:Account[s:AccountID='{number}']", namespaces=Q
+    )
     return node
 
 
@@ -46,7 +48,9 @@ def test_year_file_is_valid_saft_1_30(ledger, tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     assert "VALID against SAF-T Financial 1.30 (0 error(s)" in check.stdout
     assert result.file_name.startswith("SAF-T Financial_998877660_")
-    assert result.file_name.endswith(".xml") and len(result.file_name) == len("SAF-T Financial_998877660_20260101120000.xml")
+    assert result.file_name.endswith(".xml") and len(result.file_name) == len(
+        "SAF-T Financial_998877660_20260101120000.xml"
+    )
 
 
 def test_period_range_file_is_valid_and_names_the_periods(ledger, tmp_path):
@@ -133,7 +137,9 @@ def test_tax_table_and_tax_information(ledger, tmp_path):
     assert text(codes["31"], "s:TaxPercentage") == "15.00"
     assert text(codes["86"], "s:StandardTaxCode") == "86"
     [sale] = [
-        t for t in root.iterfind(".//s:Transaction", Q) if text(t, "s:TransactionDate") == "2026-01-10"
+        t
+        for t in root.iterfind(".//s:Transaction", Q)
+        if text(t, "s:TransactionDate") == "2026-01-10"
     ]
     taxed = {
         text(line, "s:TaxInformation/s:TaxCode"): line
@@ -146,11 +152,14 @@ def test_tax_table_and_tax_information(ledger, tmp_path):
     assert text(food, "s:CreditTaxAmount/s:Amount") == "300.00"
     assert text(taxed["5"], "s:TaxInformation/s:CreditTaxAmount/s:Amount") == "0.00"
     # Department and project as analysis on the line.
-    analysis = [(text(a, "s:AnalysisType"), text(a, "s:AnalysisID")) for a in taxed["3"].iterfind("s:Analysis", Q)]
+    analysis = [
+        (text(a, "s:AnalysisType"), text(a, "s:AnalysisID"))
+        for a in taxed["3"].iterfind("s:Analysis", Q)
+    ]
     assert analysis == [("AVD", "SALG"), ("PROSJ", "P-100")]
     assert text(sale, "s:Description") == 'Faktura 3 <& "sitater">'
     # Reverse charge: the purchase line carries the VAT it computes, as a debit.
-    [cloud] = [l for l in root.iterfind(".//s:Line", Q) if text(l, "s:AccountID") == "6900"]
+    [cloud] = [n for n in root.iterfind(".//s:Line", Q) if text(n, "s:AccountID") == "6900"]
     assert text(cloud, "s:TaxInformation/s:DebitTaxAmount/s:Amount") == "250.00"
 
 
@@ -158,12 +167,18 @@ def test_general_ledger_entries_totals_and_reversal(ledger, tmp_path):
     result, _path, root = export(tmp_path)
     entries = root.find("s:GeneralLedgerEntries", Q)
     transactions = entries.findall("s:Journal/s:Transaction", Q)
-    assert int(text(entries, "s:NumberOfEntries")) == len(transactions) == result.totals.entries == 7
+    assert (
+        int(text(entries, "s:NumberOfEntries")) == len(transactions) == result.totals.entries == 7
+    )
     lines = entries.findall(".//s:Line", Q)
-    debit = sum(D(text(l, "s:DebitAmount/s:Amount") or 0) for l in lines)
-    credit = sum(D(text(l, "s:CreditAmount/s:Amount") or 0) for l in lines)
+    debit = sum(D(text(n, "s:DebitAmount/s:Amount") or 0) for n in lines)
+    credit = sum(D(text(n, "s:CreditAmount/s:Amount") or 0) for n in lines)
     assert D(text(entries, "s:TotalDebit")) == debit == credit == D(text(entries, "s:TotalCredit"))
-    assert [text(j, "s:JournalID") for j in entries.findall("s:Journal", Q)] == ["BNK", "PUR", "SAL"]
+    assert [text(j, "s:JournalID") for j in entries.findall("s:Journal", Q)] == [
+        "BNK",
+        "PUR",
+        "SAL",
+    ]
     reversal = ledger["reversal"]
     [node] = [t for t in transactions if text(t, "s:TransactionID") == reversal.voucher]
     assert text(node, "s:TransactionType") == "Reversal"
