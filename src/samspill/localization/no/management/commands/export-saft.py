@@ -30,8 +30,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
-        parser.add_argument("--output", required=True, help="File to write (a directory: "
-                            "the file gets Skatteetaten's recommended name inside it)")
+        parser.add_argument(
+            "--output",
+            required=True,
+            help="File to write (a directory: "
+            "the file gets Skatteetaten's recommended name inside it)",
+        )
         parser.add_argument("--user", help="Username recorded as exporter and contact person")
 
     def handle(self, *args, date_from, date_to, output, user=None, **options):
