@@ -178,3 +178,23 @@ def test_command_bad_input(ledger, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("export-saft", *args, "--output", str(target), stdout=StringIO(), verbosity=0)
     assert not target.exists()
+
+
+def test_page_and_errors_speak_norwegian(ledger, login, make_user):
+    from django.utils import translation
+
+    from samspill.accounting.models import FiscalYear
+    from samspill.localization.no.saft import selection
+    from samspill.platform.errors import ValidationFailed
+
+    client = login(make_user("finance"))
+    year = FiscalYear.objects.get(name="2026")
+    response = client.get(
+        page_url(),
+        {"fiscal_year": year.pk, "period_from": 1, "period_to": 3},
+        HTTP_ACCEPT_LANGUAGE="nb",
+    )
+    assert "Last ned SAF-T-fil" in response.text
+    with translation.override("nb"), pytest.raises(ValidationFailed) as caught:
+        selection.resolve(date(2026, 2, 1), date(2026, 1, 1))
+    assert str(caught.value) == "Startdatoen er etter sluttdatoen."
