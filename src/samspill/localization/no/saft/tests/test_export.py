@@ -238,3 +238,37 @@ def test_query_count_does_not_grow_with_vouchers(ledger, tmp_path, django_assert
     # Header, master files, totals and the streamed lines: a fixed number of queries.
     with django_assert_max_num_queries(25):
         export(tmp_path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_as_its_own_transaction(tmp_path):
+    """Outside a test transaction the export opens its own (REPEATABLE READ on PostgreSQL,
+    with the lines read through a server-side cursor) and commits audit and event."""
+    from samspill.accounting import services as accounting
+    from samspill.localization.no import services as localization
+    from samspill.organization import services as organization
+    from samspill.organization.demo import COMPANY
+    from samspill.platform.models import AuditEntry
+
+    organization.update_company(actor=None, **COMPANY)
+    localization.load_vat_codes(actor=None)
+    accounting.load_chart(actor=None)
+    accounting.open_fiscal_year(actor=None, start=date(2026, 1, 1))
+    accounting.post_entries(
+        [
+            {
+                "journal": "GEN",
+                "date": date(2026, 5, 1),
+                "lines": [
+                    {"account": "1920", "debit": D("100")},
+                    {"account": "2000", "credit": D("100")},
+                ],
+            }
+        ],
+        actor=None,
+    )
+    result, path, root = export(tmp_path)
+    assert result.totals.entries == 1
+    assert validate(path).returncode == 0
+    assert AuditEntry.objects.filter(action="export").count() == 1
+    assert text(root, "s:GeneralLedgerEntries/s:TotalDebit") == "100.00"
