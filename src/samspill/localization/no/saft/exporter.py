@@ -202,9 +202,9 @@ def general_ledger_accounts(balances: Iterable[queries.AccountBalance]):
         node = _sub(root, "Account")
         _sub(node, "AccountID", _text(account.number, 70))
         _sub(node, "AccountDescription", _text(account.name, 256))
-        # 1.30 maps to the business statement only; an unmapped account says "NA".
-        _sub(node, "GroupingCategory", _text(account.grouping_category or "NA", 256))
-        _sub(node, "GroupingCode", _text(account.grouping_code or "NA", 35))
+        # 1.30 maps every account to the business statement (næringsspesifikasjon).
+        _sub(node, "GroupingCategory", _text(account.grouping_category, 256))
+        _sub(node, "GroupingCode", _text(account.grouping_code, 35))
         _sub(node, "AccountType", "GL")
         _balance(node, "Opening", row.opening)
         _balance(node, "Closing", row.closing)
@@ -337,6 +337,25 @@ def transaction(rows: list[dict], selection: Selection, roles: dict[int, str]):
     return node
 
 
+def check_mapping(balances: Iterable[queries.AccountBalance]) -> None:
+    """SAF-T 1.30 requires a grouping category and code on every account: refuse before
+    writing rather than produce a file Skatteetaten rejects."""
+    unmapped = [
+        b.account.number
+        for b in balances
+        if not (b.account.grouping_category.strip() and b.account.grouping_code.strip())
+    ]
+    if unmapped:
+        raise Conflict(
+            _(
+                "These accounts have no SAF-T grouping category and code: %(accounts)s. "
+                "Map them in the chart of accounts first."
+            )
+            % {"accounts": ", ".join(unmapped)},
+            code="unmapped_accounts",
+        )
+
+
 def company_or_fail():
     company = queries.company()
     if company is None or not company.org_number or not company.legal_name:
@@ -359,6 +378,8 @@ def write(
     """Write the SAF-T file of `selection` to `out` (a path or a binary file object).
     Returns the counts and sums written in GeneralLedgerEntries."""
     company = company_or_fail()
+    balances = queries.account_balances(selection)
+    check_mapping(balances)
     totals = totals or queries.totals(selection)
     roles = queries.receivable_accounts()
     customers, suppliers = queries.party_masters(selection, roles)
@@ -368,7 +389,7 @@ def write(
         with xf.element(f"{{{NS}}}AuditFile", nsmap={None: NS}):
             xf.write("\n", header(selection, company, created=created, user=user), "\n")
             with xf.element("MasterFiles"):
-                xf.write(general_ledger_accounts(queries.account_balances(selection)), "\n")
+                xf.write(general_ledger_accounts(balances), "\n")
                 for tag, masters in (("Customers", customers), ("Suppliers", suppliers)):
                     if masters:
                         with xf.element(tag):

@@ -272,3 +272,21 @@ def test_export_as_its_own_transaction(tmp_path):
     assert validate(path).returncode == 0
     assert AuditEntry.objects.filter(action="export").count() == 1
     assert text(root, "s:GeneralLedgerEntries/s:TotalDebit") == "100.00"
+
+
+def test_unmapped_accounts_are_refused_before_writing(ledger, tmp_path):
+    from samspill.accounting import services as accounting
+    from samspill.accounting.models import Account
+    from samspill.platform.errors import Conflict
+    from samspill.platform.models import AuditEntry
+
+    accounting.update_account(Account.objects.get(number="3030"), actor=None, grouping_code="")
+    path = tmp_path / "saft.xml"
+    with path.open("wb") as handle, pytest.raises(Conflict) as caught:
+        services.export(
+            actor=None, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31), out=handle
+        )
+    assert caught.value.code == "unmapped_accounts"
+    assert "3030" in str(caught.value)
+    assert path.read_bytes() == b""
+    assert not AuditEntry.objects.filter(action="export").exists()
