@@ -21,7 +21,7 @@ class SaftExportView(PermissionRequiredMixin, View):
     template_name = "localization_no/saft_export.html"
 
     def _form(self, request, data):
-        years = accounting.fiscal_years(request.user).order_by("-start")
+        years = accounting.fiscal_years(request.user).prefetch_related(None).order_by("-start")
         return SaftForm(data, fiscal_years=years)
 
     def _selection(self, form):

@@ -202,3 +202,17 @@ def test_page_and_errors_speak_norwegian(ledger, login, make_user):
     with translation.override("nb"), pytest.raises(ValidationFailed) as caught:
         selection.resolve(date(2026, 2, 1), date(2026, 1, 1))
     assert str(caught.value) == "Startdatoen er etter sluttdatoen."
+
+
+def test_preview_page_has_a_fixed_query_budget(
+    ledger, login, make_user, django_assert_max_num_queries
+):
+    from samspill.accounting.models import FiscalYear
+
+    client = login(make_user("finance"))
+    year = FiscalYear.objects.get(name="2026")
+    with django_assert_max_num_queries(16):
+        response = client.get(
+            page_url(), {"fiscal_year": year.pk, "period_from": 1, "period_to": 12}
+        )
+    assert response.status_code == 200
