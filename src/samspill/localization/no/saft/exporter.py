@@ -271,33 +271,32 @@ def analysis_type_table(codes: dict[str, list[tuple[str, str]]]):
 # --- General ledger entries ---------------------------------------------------------------
 
 
-def _voucher(row: dict) -> str:
-    return f"{row['entry__journal__code']} {row['entry__fiscal_year__name']}-{row['entry__number']}"
+def _voucher(entry: dict) -> str:
+    return f"{entry['journal__code']} {entry['fiscal_year__name']}-{entry['number']}"
 
 
-def transaction(rows: list[dict], selection: Selection, roles: dict[int, str]):
+def transaction(entry: dict, rows: list[dict], selection: Selection, roles: dict[int, str]):
     """One voucher with its lines. TaxInformation goes on the line that carries the base
     (as in Skatteetaten's example files): its VAT code, rate, base and the VAT computed
     from it; the lines on the VAT accounts point to it (`vat_of`)."""
-    first = rows[0]
-    voucher = _voucher(first)
-    description = _text(first["entry__description"] or voucher, 256)
+    voucher = _voucher(entry)
+    description = _text(entry["description"] or voucher, 256)
     node = etree.Element("Transaction")
     _sub(node, "TransactionID", _text(voucher, 70))
-    _sub(node, "Period", str(first["entry__period__number"]))
+    _sub(node, "Period", str(entry["period__number"]))
     _sub(node, "PeriodYear", str(selection.period_year))
-    _sub(node, "TransactionDate", first["entry__date"].isoformat())
-    _sub(node, "SourceID", _text(first["entry__posted_by__username"] or SOFTWARE, 35))
-    _sub(node, "VoucherType", _text(first["entry__journal__code"], 70))
-    kind = first["entry__kind"]
-    if first["entry__reversal_of_id"]:
+    _sub(node, "TransactionDate", entry["date"].isoformat())
+    _sub(node, "SourceID", _text(entry["posted_by__username"] or SOFTWARE, 35))
+    _sub(node, "VoucherType", _text(entry["journal__code"], 70))
+    kind = entry["kind"]
+    if entry["reversal_of_id"]:
         transaction_type = "Reversal"
     else:
         transaction_type = TRANSACTION_TYPES.get(kind, "Normal")
     _sub(node, "TransactionType", transaction_type)
     _sub(node, "Description", description)
-    _sub(node, "SystemEntryDate", _local_date(first["entry__created_at"], first["entry__date"]))
-    _sub(node, "GLPostingDate", _local_date(first["entry__posted_at"], first["entry__date"]))
+    _sub(node, "SystemEntryDate", _local_date(entry["created_at"], entry["date"]))
+    _sub(node, "GLPostingDate", _local_date(entry["posted_at"], entry["date"]))
     vat_amounts: dict[int, Decimal] = {}
     for row in rows:
         base = row["vat_of_id"]
@@ -335,6 +334,15 @@ def transaction(rows: list[dict], selection: Selection, roles: dict[int, str]):
                 vat_amounts.get(row["id"], ZERO),
             )
     return node
+
+
+def _lines_of(entry_id: int, groups) -> list[dict]:
+    """The lines of one voucher from the line stream, which follows the voucher stream."""
+    for group_id, rows in groups:
+        if group_id == entry_id:
+            return list(rows)
+        raise RuntimeError(f"SAF-T: lines of voucher {group_id} came before voucher {entry_id}")
+    raise RuntimeError(f"SAF-T: voucher {entry_id} has no lines")
 
 
 def check_mapping(balances: Iterable[queries.AccountBalance]) -> None:
@@ -407,9 +415,10 @@ def write(
                     _leaf("TotalCredit", _money(totals.credit)),
                     "\n",
                 )
-                lines = queries.lines_in_order(selection)
-                by_journal = groupby(lines, key=itemgetter("entry__journal__code"))
-                for code, journal_lines in by_journal:
+                entries = queries.entries_in_order(selection)
+                lines = groupby(queries.lines_in_order(selection), key=itemgetter("entry_id"))
+                by_journal = groupby(entries, key=itemgetter("journal__code"))
+                for code, journal_entries in by_journal:
                     summary = journals.get(code)
                     with xf.element("Journal"):
                         xf.write(
@@ -418,11 +427,9 @@ def write(
                             _leaf("Type", _text(summary.kind if summary else "general", 9)),
                             "\n",
                         )
-                        for _entry, entry_lines in groupby(
-                            journal_lines, key=itemgetter("entry_id")
-                        ):
-                            rows = list(entry_lines)
-                            xf.write(transaction(rows, selection, roles), "\n")
+                        for entry in journal_entries:
+                            rows = _lines_of(entry["id"], lines)
+                            xf.write(transaction(entry, rows, selection, roles), "\n")
                             if progress is not None:
                                 progress(len(rows))
             xf.write("\n")

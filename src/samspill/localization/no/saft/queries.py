@@ -230,6 +230,20 @@ def totals(selection: Selection) -> Totals:
     )
 
 
+ENTRY_FIELDS = (
+    "id",
+    "journal__code",
+    "number",
+    "date",
+    "description",
+    "kind",
+    "reversal_of_id",
+    "created_at",
+    "posted_at",
+    "posted_by__username",
+    "period__number",
+    "fiscal_year__name",
+)
 LINE_FIELDS = (
     "id",
     "entry_id",
@@ -245,28 +259,29 @@ LINE_FIELDS = (
     "vat_of_id",
     "department__code",
     "project__code",
-    "entry__journal__code",
-    "entry__number",
-    "entry__date",
-    "entry__description",
-    "entry__kind",
-    "entry__reversal_of_id",
-    "entry__created_at",
-    "entry__posted_at",
-    "entry__posted_by__username",
-    "entry__period__number",
-    "entry__fiscal_year__name",
 )
+VOUCHER_ORDER = ("journal__code", "number", "id")
+
+
+def entries_in_order(selection: Selection, chunk_size: int = 2000) -> Iterator[dict]:
+    """The vouchers of the selection as dicts, ordered by journal and voucher number: one
+    query, streamed (a server-side cursor on PostgreSQL)."""
+    return (
+        entries_in(selection)
+        .values(*ENTRY_FIELDS)
+        .order_by(*VOUCHER_ORDER)
+        .iterator(chunk_size=chunk_size)
+    )
 
 
 def lines_in_order(selection: Selection, chunk_size: int = 2000) -> Iterator[dict]:
-    """The lines of the selection as dicts, ordered by journal, voucher number and line:
-    one query, streamed (a server-side cursor on PostgreSQL)."""
+    """The lines of the selection as dicts, in the order of `entries_in_order` and by line
+    number: one query, streamed beside it."""
     return (
         ledger_lines(selection)
         .filter(_in_range(selection))
         .values(*LINE_FIELDS)
-        .order_by("entry__journal__code", "entry__number", "entry_id", "line_no")
+        .order_by(*(f"entry__{name}" for name in VOUCHER_ORDER), "line_no")
         .iterator(chunk_size=chunk_size)
     )
 
