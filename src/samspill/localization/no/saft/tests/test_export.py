@@ -290,3 +290,30 @@ def test_unmapped_accounts_are_refused_before_writing(ledger, tmp_path):
     assert "3030" in str(caught.value)
     assert path.read_bytes() == b""
     assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_every_reference_on_a_line_is_in_the_master_files(ledger, tmp_path):
+    """The schema's keys do not reach the namespaced elements, so check them here."""
+    _result, _path, root = export(tmp_path)
+
+    def values(xpath):
+        return {node.text for node in root.xpath(xpath, namespaces=Q)}
+
+    masters = "s:MasterFiles/"
+    lines = "s:GeneralLedgerEntries/s:Journal/s:Transaction/s:Line/"
+    assert values(lines + "s:AccountID") <= values(
+        masters + "s:GeneralLedgerAccounts/s:Account/s:AccountID"
+    )
+    assert values(lines + "s:CustomerID") <= values(masters + "s:Customers/s:Customer/s:CustomerID")
+    assert values(lines + "s:SupplierID") <= values(masters + "s:Suppliers/s:Supplier/s:SupplierID")
+    assert values(lines + "s:SupplierID")  # the suppliers' lines do carry their ID
+    assert values(lines + "s:TaxInformation/s:TaxCode") <= values(
+        masters + "s:TaxTable/s:TaxTableEntry/s:TaxCodeDetails/s:TaxCode"
+    )
+    assert (
+        values(lines + "s:Analysis/s:AnalysisID")
+        == values(masters + "s:AnalysisTypeTable/s:AnalysisTypeTableEntry/s:AnalysisID")
+        == {"SALG", "P-100"}
+    )
+    balance_accounts = values(masters + "s:Customers/s:Customer/s:BalanceAccount/s:AccountID")
+    assert balance_accounts == {"1500"}
