@@ -93,7 +93,11 @@ def _balance(parent, prefix: str, balance: Decimal) -> None:
 
 
 def _contact_person(user) -> tuple[str, str]:
-    if user is not None and getattr(user, "is_authenticated", False):
+    """The user who exports; without one, the lead of the finance team; without one,
+    the software (SAF-T requires a first and a last name)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        user = queries.finance_contact()
+    if user is not None:
         first = (user.first_name or "").strip()
         last = (user.last_name or "").strip()
         if first and last:

@@ -309,3 +309,17 @@ def company():
     from samspill.organization import queries as organization
 
     return organization.company()
+
+
+def finance_contact():
+    """The lead of the finance department's first team: the company's contact person in a
+    file exported without a user (the command line without --user)."""
+    from samspill.organization import queries as organization
+
+    team = (
+        organization.teams()
+        .filter(department__function="finance", lead__isnull=False, lead__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    return team.lead if team is not None else None

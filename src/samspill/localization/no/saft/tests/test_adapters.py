@@ -216,3 +216,27 @@ def test_preview_page_has_a_fixed_query_budget(
             page_url(), {"fiscal_year": year.pk, "period_from": 1, "period_to": 12}
         )
     assert response.status_code == 200
+
+
+def test_command_without_user_names_the_finance_lead_as_contact(ledger, tmp_path, make_user):
+    from samspill.organization import services as organization
+
+    lead = make_user("finance", first_name="Randi", last_name="Regnskap")
+    organization.create_team(
+        actor=None, name="Regnskap", department=ledger["department"], lead=None
+    )
+    finance = organization.create_department(
+        actor=None, name="Økonomi", code="OKO", function="finance"
+    )
+    organization.create_team(actor=None, name="Bokføring", department=finance, lead=lead)
+    target = tmp_path / "out.xml"
+    call_command(
+        "export-saft", "--from", "2026-01-01", "--to", "2026-01-31", "--output", str(target),
+        stdout=StringIO(), verbosity=0,
+    )  # fmt: skip
+    person = (
+        etree.parse(str(target))
+        .getroot()
+        .find(f"{{{NS}}}Header/{{{NS}}}Company/{{{NS}}}Contact/{{{NS}}}ContactPerson")
+    )
+    assert [child.text for child in person] == ["Randi", "Regnskap"]
