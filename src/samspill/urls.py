@@ -12,6 +12,7 @@ urlpatterns = [
     path("parties/", include("samspill.parties.urls")),
     path("catalog/", include("samspill.catalog.urls")),
     path("localization/no/", include("samspill.localization.no.urls")),
+    path("accounting/reports/saft/", include("samspill.localization.no.saft.urls")),
     path("accounting/", include("samspill.accounting.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),

@@ -11,6 +11,7 @@ from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
 from samspill.crm.api import router as crm_router
 from samspill.localization.no.api import router as localization_no_router
+from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
@@ -54,3 +55,4 @@ api.add_router("/automation", automation_router)
 api.add_router("/crm", crm_router)
 api.add_router("/localization/no", localization_no_router)
 api.add_router("/accounting", accounting_router)
+api.add_router("/accounting/saft", saft_router)

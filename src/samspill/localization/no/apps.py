@@ -33,3 +33,6 @@ class NorwayConfig(AppConfig):
                 order=25,
             )
         )
+        from samspill.localization.no.saft.setup import ready as saft_ready
+
+        saft_ready()
