@@ -280,6 +280,21 @@ def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_clos
         )
 
 
+def _lock_periods(periods) -> None:
+    """Lock the periods a posting writes into (by id, always in the same order), so a
+    month cannot be closed between the check that it is open and the commit. Locks are
+    taken periods first, then voucher counters, so concurrent postings never deadlock."""
+    ids = sorted({period.pk for period in periods})
+    closed = dict(
+        Period.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "closed")
+    )
+    for period in periods:
+        period.closed = closed.get(period.pk, period.closed)
+
+
 def _next_numbers(journal: Journal, fiscal_year: FiscalYear, count: int) -> int:
     """Reserve `count` voucher numbers; return the first. The counter row stays locked
     until the posting transaction ends, so concurrent postings queue here."""
@@ -363,6 +378,7 @@ def create_entry(
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     if post:
+        _lock_periods([entry.period])
         _check_postable(entry, built, allow_closed=False)
     _save_lines(entry, built)
     audit.record(
@@ -429,12 +445,13 @@ def post_entry(entry: JournalEntry, *, actor) -> JournalEntry:
     if actor is not None:
         require(actor, "accounting.post_journalentry")
     entry = (
-        JournalEntry.objects.select_for_update()
+        JournalEntry.objects.select_for_update(of=("self",))
         .select_related("journal", "fiscal_year", "period")
         .get(pk=entry.pk)
     )
     if entry.state != JournalEntry.State.DRAFT:
         raise Conflict(_("The entry is already posted."), code="already_posted")
+    _lock_periods([entry.period])
     lines = list(entry.lines.select_related("account", "vat_code"))
     _check_postable(entry, lines, allow_closed=False)
     return _post(entry, lines, actor=actor)
@@ -475,6 +492,13 @@ def post_entries(
     refs = _Refs.load([list(e.get("lines") or []) for e in entries])
     journals = {j.code: j for j in Journal.objects.all()}
     periods = list(Period.objects.select_related("fiscal_year"))
+    days = set()
+    for data in entries:
+        try:
+            days.add(_date(data.get("date")))
+        except ValidationFailed:
+            continue  # reported with the entry's number below
+    _lock_periods([p for p in periods if any(p.start <= day <= p.end for day in days)])
     prepared = []
     for index, data in enumerate(entries):
         try:
@@ -517,7 +541,7 @@ def post_entries(
     by_counter: dict[tuple[int, int], list[JournalEntry]] = defaultdict(list)
     for entry, _lines in prepared:
         by_counter[(entry.journal_id, entry.fiscal_year_id)].append(entry)
-    for group in by_counter.values():
+    for _key, group in sorted(by_counter.items()):
         first = _next_numbers(group[0].journal, group[0].fiscal_year, len(group))
         for offset, entry in enumerate(sorted(group, key=lambda e: e.date)):
             entry.number = first + offset
@@ -564,7 +588,7 @@ def reverse_entry(
     if actor is not None:
         require(actor, "accounting.post_journalentry")
     entry = (
-        JournalEntry.objects.select_for_update()
+        JournalEntry.objects.select_for_update(of=("self",))
         .select_related("journal", "fiscal_year", "period")
         .get(pk=entry.pk)
     )
@@ -582,6 +606,7 @@ def reverse_entry(
         )
     day = _date(date) if date else entry.date
     period = _period_for(day)
+    _lock_periods([period])
     reversal = JournalEntry(
         journal=entry.journal,
         fiscal_year=period.fiscal_year,
