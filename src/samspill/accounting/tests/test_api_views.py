@@ -305,3 +305,14 @@ def test_account_statement_pages_with_a_running_balance(ledger, customer, financ
     assert client.get(url + "&page=99").status_code == 200
     export = client.get(url + "&_export=csv").content.decode()
     assert export.count("\n") == 121  # header and every line, not only a page
+
+
+def test_search_finds_accounts_and_vouchers(ledger, customer, finance):
+    from samspill.accounting.tests.test_services import sale
+    from samspill.platform import registry
+
+    services.post_entries([sale(customer)], actor=None)
+    found = {p.key: [h.title for h in hits] for p, hits in registry.search(finance, "SAL 2026-1")}
+    assert found["accounting"] == ["SAL 2026-1"]
+    found = {p.key: [h.title for h in hits] for p, hits in registry.search(finance, "1500")}
+    assert found["accounting"] == ["1500 Kunder"]
