@@ -601,9 +601,7 @@ def reverse_entry(
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         raise Conflict(_("This entry has already been reversed."), code="already_reversed")
     if entry.kind != JournalEntry.Kind.NORMAL:
-        raise Conflict(
-            _("Year-end entries are undone by reopening the year."), code="year_end_entry"
-        )
+        raise Conflict(_("Year-end entries cannot be reversed one by one."), code="year_end_entry")
     day = _date(date) if date else entry.date
     period = _period_for(day)
     _lock_periods([period])
