@@ -6,6 +6,7 @@ app_name = "accounting"
 urlpatterns = [
     path("", views.EntryListPage.as_view(), name="entry_list"),
     path("entries/new/", views.EntryCreateView.as_view(), name="entry_create"),
+    path("entries/preview/", views.EntryPreviewView.as_view(), name="entry_preview"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry_detail"),
     path("entries/<int:pk>/post/", views.EntryActionView.as_view(action="post"), name="entry_post"),
     path(

@@ -263,6 +263,35 @@ class EntryCreateView(PermissionRequiredMixin, View):
         return self.render(request, form, formset, status=422)
 
 
+class EntryPreviewView(PermissionRequiredMixin, View):
+    """htmx: the lines the voucher form would post, VAT lines included, with the totals
+    and what is still wrong. Writes nothing."""
+
+    permission = "accounting.add_journalentry"
+
+    def post(self, request):
+        form = EntryForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        context: dict = {"lines": [], "errors": []}
+        if formset.is_valid():
+            raw = [f.as_line() for f in formset if f.has_changed() and f.cleaned_data]
+            day = form.data.get("date") or date.today().isoformat()
+            if raw:
+                try:
+                    lines = services.preview_lines(date=day, lines=raw)
+                except DomainError as exc:
+                    context["errors"] = [str(exc.message)]
+                else:
+                    debit = sum((line.debit for line in lines), ZERO)
+                    credit = sum((line.credit for line in lines), ZERO)
+                    context.update(
+                        lines=lines, debit=debit, credit=credit, difference=debit - credit
+                    )
+        else:
+            context["errors"] = [_("Some lines are not complete or not valid yet.")]
+        return render(request, "accounting/_entry_preview.html", context)
+
+
 class EntryActionView(PermissionRequiredMixin, View):
     """POST: post, reverse or delete an entry."""
 

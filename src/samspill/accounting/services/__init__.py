@@ -7,6 +7,7 @@ from samspill.accounting.services.entries import (
     delete_entry,
     post_entries,
     post_entry,
+    preview_lines,
     reverse_entry,
     update_entry,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "open_fiscal_year",
     "post_entries",
     "post_entry",
+    "preview_lines",
     "reopen_period",
     "reverse_entry",
     "update_account",

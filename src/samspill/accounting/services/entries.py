@@ -354,6 +354,13 @@ def _entry_snapshot(entry: JournalEntry, lines) -> dict:
     return data
 
 
+def preview_lines(*, date, lines: list[dict]) -> list[JournalLine]:
+    """The lines a voucher would have, VAT lines included, without writing anything:
+    for the form's live preview. Raises ValidationFailed like create_entry."""
+    day = _date(date)
+    return _build_lines(day, list(lines or []), _Refs.load([list(lines or [])]))
+
+
 @transaction.atomic
 def create_entry(
     *, actor, journal, date, lines: list[dict], description: str = "", post: bool = False

@@ -316,3 +316,34 @@ def test_search_finds_accounts_and_vouchers(ledger, customer, finance):
     assert found["accounting"] == ["SAL 2026-1"]
     found = {p.key: [h.title for h in hits] for p, hits in registry.search(finance, "1500")}
     assert found["accounting"] == ["1500 Kunder"]
+
+
+def test_voucher_form_preview_shows_vat_lines_and_the_difference(ledger, finance, login):
+    from samspill.accounting.models import JournalEntry
+
+    client = login(finance)
+    data = {
+        "journal": "GEN",
+        "date": "2026-03-10",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-account": "6800",
+        "lines-0-debit": "100",
+        "lines-0-vat_code": "1",
+        "lines-1-account": "1920",
+        "lines-1-credit": "100",
+    }
+    page = client.post(
+        "/accounting/entries/preview/", data, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "2710" in page and "25,00" in page  # the VAT line, in the user's Norwegian
+    assert "25,00." in page  # not balanced by the VAT amount
+    balanced = client.post(
+        "/accounting/entries/preview/", {**data, "lines-1-credit": "125"}
+    ).content.decode()
+    assert "I balanse" in balanced
+    unknown = client.post(
+        "/accounting/entries/preview/", {**data, "lines-0-account": "9999"}
+    ).content.decode()
+    assert "konto som finnes" in unknown
+    assert not JournalEntry.objects.exists()
