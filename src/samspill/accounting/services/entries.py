@@ -65,21 +65,27 @@ class _Refs:
                         keys[name].add(str(value).strip())
                     elif hasattr(value, "pk"):
                         keys[f"{name}_obj"].add(value)
-        accounts = {a.number: a for a in Account.objects.filter(number__in=keys["account"])}
-        accounts.update({a.number: a for a in keys["account_obj"]})
-        codes = {c.code: c for c in VatCode.objects.filter(code__in=keys["vat_code"])}
+        codes = {}
+        if keys["vat_code"]:
+            codes = {c.code: c for c in VatCode.objects.filter(code__in=keys["vat_code"])}
         codes.update({c.code: c for c in keys["vat_code_obj"]})
         vat_numbers = {n for c in codes.values() for n in (c.account, c.deduction_account) if n}
-        missing = vat_numbers - set(accounts)
-        if missing:
-            accounts.update({a.number: a for a in Account.objects.filter(number__in=missing)})
+        wanted = keys["account"] | vat_numbers
+        accounts = {a.number: a for a in Account.objects.filter(number__in=wanted)}
+        accounts.update({a.number: a for a in keys["account_obj"]})
         ids = {int(v) for v in keys["party"] if v.isdigit()}
-        parties = {p.pk: p for p in Party.objects.filter(pk__in=ids)}
+        parties = {p.pk: p for p in Party.objects.filter(pk__in=ids)} if ids else {}
         parties.update({p.pk: p for p in keys["party_obj"]})
         dept_ids = {int(v) for v in keys["department"] if v.isdigit()}
-        departments = {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)}
+        departments = (
+            {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
+        )
         departments.update({d.pk: d for d in keys["department_obj"]})
-        projects = {p.code: p for p in Project.objects.filter(code__in=keys["project"])}
+        projects = (
+            {p.code: p for p in Project.objects.filter(code__in=keys["project"])}
+            if keys["project"]
+            else {}
+        )
         projects.update({p.code: p for p in keys["project_obj"]})
         return cls(accounts, codes, parties, departments, projects)
 
@@ -372,6 +378,15 @@ def create_entry(
         require(actor, "accounting.add_journalentry")
         if post:
             require(actor, "accounting.post_journalentry")
+    if post:
+        # The bulk path with one voucher: checked, numbered and written already posted.
+        data = {"journal": journal, "date": date, "lines": lines, "description": description}
+        try:
+            [entry] = _post_entries([data], actor=actor, kind=JournalEntry.Kind.NORMAL)
+        except ValidationFailed as exc:
+            cause = exc.__cause__
+            raise (cause if isinstance(cause, ValidationFailed) else exc) from None
+        return entry
     journal = _journal(journal)
     day = _date(date)
     period = _period_for(day)
@@ -384,15 +399,10 @@ def create_entry(
         description=(description or "").strip()[:200],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    if post:
-        _lock_periods([entry.period])
-        _check_postable(entry, built, allow_closed=False)
     _save_lines(entry, built)
     audit.record(
         "create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, built))
     )
-    if post:
-        _post(entry, built, actor=actor)
     return entry
 
 
@@ -494,6 +504,10 @@ def post_entries(
     journal and fiscal year. All or nothing."""
     if actor is not None:
         require(actor, "accounting.post_journalentry")
+    return _post_entries(entries, actor=actor, kind=kind)
+
+
+def _post_entries(entries: list[dict], *, actor, kind: str) -> list[JournalEntry]:
     if not entries:
         return []
     refs = _Refs.load([list(e.get("lines") or []) for e in entries])
