@@ -20,6 +20,7 @@ urlpatterns = [
         name="entry_delete",
     ),
     path("accounts/", views.AccountListPage.as_view(), name="account_list"),
+    path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
     path("accounts/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),

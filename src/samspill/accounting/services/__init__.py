@@ -13,6 +13,7 @@ from samspill.accounting.services.entries import (
 )
 from samspill.accounting.services.periods import close_period, close_year, reopen_period
 from samspill.accounting.services.setup import (
+    create_account,
     create_journal,
     create_project,
     load_chart,
@@ -24,6 +25,7 @@ from samspill.accounting.services.setup import (
 __all__ = [
     "close_period",
     "close_year",
+    "create_account",
     "create_entry",
     "create_journal",
     "create_project",

@@ -347,3 +347,44 @@ def test_voucher_form_preview_shows_vat_lines_and_the_difference(ledger, finance
     ).content.decode()
     assert "konto som finnes" in unknown
     assert not JournalEntry.objects.exists()
+
+
+def test_new_accounts_from_the_page_and_the_api(ledger, finance, login, api):
+    from samspill.accounting.models import Account
+
+    client = login(finance)
+    assert client.get("/accounting/accounts/new/").status_code == 200
+    bad = client.post("/accounting/accounts/new/", {"number": "12", "name": "x", "kind": "asset"})
+    assert bad.status_code == 422 and not Account.objects.filter(number="12").exists()
+    made = client.post(
+        "/accounting/accounts/new/",
+        {
+            "number": "1921",
+            "name": "Sparekonto",
+            "kind": "asset",
+            "active": "on",
+            "reconcilable": "on",
+        },
+    )
+    assert made.status_code == 302
+    account = Account.objects.get(number="1921")
+    assert account.normal_side == "debit" and account.reconcilable and account.vat_usage == "none"
+    response = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "3060", "name": "Uttak", "kind": "income", "default_vat_code": "3"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["normal_side"] == "credit" and response.json()["vat_usage"] == "sales"
+    again = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "3060", "name": "Uttak", "kind": "income"},
+        content_type="application/json",
+    )
+    assert again.status_code == 422
+    wrong_vat = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "1922", "name": "Bank", "kind": "asset", "default_vat_code": "3"},
+        content_type="application/json",
+    )
+    assert wrong_vat.status_code == 422 and not Account.objects.filter(number="1922").exists()
