@@ -191,6 +191,19 @@ def list_accounts(request, q: str | None = None, active: bool | None = None):
     return rows
 
 
+class AccountIn(AccountPatch):
+    number: str
+    name: str  # type: ignore[assignment]
+    kind: str = Field(..., description="asset, liability, equity, income or expense")
+
+
+@router.post("/accounts", response={201: AccountOut}, summary="Create an account")
+def create_account(request, payload: AccountIn):
+    data = payload.model_dump(exclude_unset=True)
+    account = services.create_account(actor=request.user, **data)
+    return Status(201, queries.account_by_number(account.number))
+
+
 @router.get("/accounts/{number}", response=AccountOut, summary="One account")
 def get_account(request, number: str):
     require(request.user, "accounting.view_account")

@@ -46,9 +46,7 @@ class EntryFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="date", lookup_expr="lte", widget=_date()
     )
-    party = django_filters.NumberFilter(
-        label=_("Party"), method="by_party", widget=forms.HiddenInput()
-    )
+    party = django_filters.NumberFilter(label=_("Party no."), method="by_party")
 
     class Meta:
         model = JournalEntry

@@ -113,3 +113,18 @@ class FiscalYearForm(forms.Form):
 class ProjectForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class NewAccountForm(AccountForm):
+    number = forms.CharField(label=_("Number"), max_length=6)
+    kind = forms.ChoiceField(label=_("Type"))
+    field_order = ["number", "name", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        from samspill.accounting.models import Account
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Account.Kind.choices
+        self.fields["vat_usage"].required = False
+        self.fields["active"].initial = True
+        self.order_fields(self.field_order)

@@ -6,6 +6,7 @@ app_name = "accounting"
 urlpatterns = [
     path("", views.EntryListPage.as_view(), name="entry_list"),
     path("entries/new/", views.EntryCreateView.as_view(), name="entry_create"),
+    path("entries/preview/", views.EntryPreviewView.as_view(), name="entry_preview"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry_detail"),
     path("entries/<int:pk>/post/", views.EntryActionView.as_view(action="post"), name="entry_post"),
     path(
@@ -19,6 +20,7 @@ urlpatterns = [
         name="entry_delete",
     ),
     path("accounts/", views.AccountListPage.as_view(), name="account_list"),
+    path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
     path("accounts/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("periods/", views.PeriodListView.as_view(), name="period_list"),

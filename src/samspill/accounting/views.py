@@ -21,6 +21,7 @@ from samspill.accounting.forms import (
     EntryForm,
     FiscalYearForm,
     LineFormSet,
+    NewAccountForm,
     ProjectForm,
     ReverseForm,
 )
@@ -67,6 +68,8 @@ class AccountListPage(ListPage):
     filterset_class = AccountFilter
     title = gettext_lazy("Chart of accounts")
     template_name = "accounting/account_list.html"
+    create_url = "accounting:account_create"
+    create_permission = "accounting.add_account"
     empty_text = gettext_lazy("No accounts yet. Load the Norwegian chart of accounts above.")
     export_name = "chart-of-accounts"
 
@@ -85,6 +88,37 @@ class AccountListPage(ListPage):
         else:
             messages.success(request, _("%(count)d accounts loaded.") % {"count": created})
         return redirect("accounting:account_list")
+
+
+class AccountCreateView(PermissionRequiredMixin, View):
+    permission = "accounting.add_account"
+
+    def render(self, request, form):
+        style_form(form)
+        return render(
+            request,
+            "accounting/account_form.html",
+            {"form": form, "account": None, "title": _("New account")},
+            status=422 if form.errors else 200,
+        )
+
+    def get(self, request):
+        return self.render(request, NewAccountForm(initial={"active": True}))
+
+    def post(self, request):
+        form = NewAccountForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data.get("vat_usage"):
+                data.pop("vat_usage", None)
+            try:
+                account = services.create_account(actor=request.user, **data)
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("Account %(account)s created.") % {"account": account})
+                return redirect("accounting:account_list")
+        return self.render(request, form)
 
 
 class AccountEditView(PermissionRequiredMixin, View):
@@ -261,6 +295,35 @@ class EntryCreateView(PermissionRequiredMixin, View):
                     messages.success(request, _("Draft saved."))
                 return redirect("accounting:entry_detail", entry.pk)
         return self.render(request, form, formset, status=422)
+
+
+class EntryPreviewView(PermissionRequiredMixin, View):
+    """htmx: the lines the voucher form would post, VAT lines included, with the totals
+    and what is still wrong. Writes nothing."""
+
+    permission = "accounting.add_journalentry"
+
+    def post(self, request):
+        form = EntryForm(request.POST)
+        formset = LineFormSet(request.POST, prefix="lines")
+        context: dict = {"lines": [], "errors": []}
+        if formset.is_valid():
+            raw = [f.as_line() for f in formset if f.has_changed() and f.cleaned_data]
+            day = form.data.get("date") or date.today().isoformat()
+            if raw:
+                try:
+                    lines = services.preview_lines(date=day, lines=raw)
+                except DomainError as exc:
+                    context["errors"] = [str(exc.message)]
+                else:
+                    debit = sum((line.debit for line in lines), ZERO)
+                    credit = sum((line.credit for line in lines), ZERO)
+                    context.update(
+                        lines=lines, debit=debit, credit=credit, difference=debit - credit
+                    )
+        else:
+            context["errors"] = [_("Some lines are not complete or not valid yet.")]
+        return render(request, "accounting/_entry_preview.html", context)
 
 
 class EntryActionView(PermissionRequiredMixin, View):

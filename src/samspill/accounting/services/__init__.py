@@ -7,11 +7,13 @@ from samspill.accounting.services.entries import (
     delete_entry,
     post_entries,
     post_entry,
+    preview_lines,
     reverse_entry,
     update_entry,
 )
 from samspill.accounting.services.periods import close_period, close_year, reopen_period
 from samspill.accounting.services.setup import (
+    create_account,
     create_journal,
     create_project,
     load_chart,
@@ -23,6 +25,7 @@ from samspill.accounting.services.setup import (
 __all__ = [
     "close_period",
     "close_year",
+    "create_account",
     "create_entry",
     "create_journal",
     "create_project",
@@ -31,6 +34,7 @@ __all__ = [
     "open_fiscal_year",
     "post_entries",
     "post_entry",
+    "preview_lines",
     "reopen_period",
     "reverse_entry",
     "update_account",

@@ -65,21 +65,27 @@ class _Refs:
                         keys[name].add(str(value).strip())
                     elif hasattr(value, "pk"):
                         keys[f"{name}_obj"].add(value)
-        accounts = {a.number: a for a in Account.objects.filter(number__in=keys["account"])}
-        accounts.update({a.number: a for a in keys["account_obj"]})
-        codes = {c.code: c for c in VatCode.objects.filter(code__in=keys["vat_code"])}
+        codes = {}
+        if keys["vat_code"]:
+            codes = {c.code: c for c in VatCode.objects.filter(code__in=keys["vat_code"])}
         codes.update({c.code: c for c in keys["vat_code_obj"]})
         vat_numbers = {n for c in codes.values() for n in (c.account, c.deduction_account) if n}
-        missing = vat_numbers - set(accounts)
-        if missing:
-            accounts.update({a.number: a for a in Account.objects.filter(number__in=missing)})
+        wanted = keys["account"] | vat_numbers
+        accounts = {a.number: a for a in Account.objects.filter(number__in=wanted)}
+        accounts.update({a.number: a for a in keys["account_obj"]})
         ids = {int(v) for v in keys["party"] if v.isdigit()}
-        parties = {p.pk: p for p in Party.objects.filter(pk__in=ids)}
+        parties = {p.pk: p for p in Party.objects.filter(pk__in=ids)} if ids else {}
         parties.update({p.pk: p for p in keys["party_obj"]})
         dept_ids = {int(v) for v in keys["department"] if v.isdigit()}
-        departments = {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)}
+        departments = (
+            {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
+        )
         departments.update({d.pk: d for d in keys["department_obj"]})
-        projects = {p.code: p for p in Project.objects.filter(code__in=keys["project"])}
+        projects = (
+            {p.code: p for p in Project.objects.filter(code__in=keys["project"])}
+            if keys["project"]
+            else {}
+        )
         projects.update({p.code: p for p in keys["project_obj"]})
         return cls(accounts, codes, parties, departments, projects)
 
@@ -280,6 +286,21 @@ def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_clos
         )
 
 
+def _lock_periods(periods) -> None:
+    """Lock the periods a posting writes into (by id, always in the same order), so a
+    month cannot be closed between the check that it is open and the commit. Locks are
+    taken periods first, then voucher counters, so concurrent postings never deadlock."""
+    ids = sorted({period.pk for period in periods})
+    closed = dict(
+        Period.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "closed")
+    )
+    for period in periods:
+        period.closed = closed.get(period.pk, period.closed)
+
+
 def _next_numbers(journal: Journal, fiscal_year: FiscalYear, count: int) -> int:
     """Reserve `count` voucher numbers; return the first. The counter row stays locked
     until the posting transaction ends, so concurrent postings queue here."""
@@ -339,6 +360,13 @@ def _entry_snapshot(entry: JournalEntry, lines) -> dict:
     return data
 
 
+def preview_lines(*, date, lines: list[dict]) -> list[JournalLine]:
+    """The lines a voucher would have, VAT lines included, without writing anything:
+    for the form's live preview. Raises ValidationFailed like create_entry."""
+    day = _date(date)
+    return _build_lines(day, list(lines or []), _Refs.load([list(lines or [])]))
+
+
 @transaction.atomic
 def create_entry(
     *, actor, journal, date, lines: list[dict], description: str = "", post: bool = False
@@ -350,6 +378,15 @@ def create_entry(
         require(actor, "accounting.add_journalentry")
         if post:
             require(actor, "accounting.post_journalentry")
+    if post:
+        # The bulk path with one voucher: checked, numbered and written already posted.
+        data = {"journal": journal, "date": date, "lines": lines, "description": description}
+        try:
+            [entry] = _post_entries([data], actor=actor, kind=JournalEntry.Kind.NORMAL)
+        except ValidationFailed as exc:
+            cause = exc.__cause__
+            raise (cause if isinstance(cause, ValidationFailed) else exc) from None
+        return entry
     journal = _journal(journal)
     day = _date(date)
     period = _period_for(day)
@@ -362,14 +399,10 @@ def create_entry(
         description=(description or "").strip()[:200],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    if post:
-        _check_postable(entry, built, allow_closed=False)
     _save_lines(entry, built)
     audit.record(
         "create", entry, actor=actor, changes=audit.diff({}, _entry_snapshot(entry, built))
     )
-    if post:
-        _post(entry, built, actor=actor)
     return entry
 
 
@@ -429,12 +462,13 @@ def post_entry(entry: JournalEntry, *, actor) -> JournalEntry:
     if actor is not None:
         require(actor, "accounting.post_journalentry")
     entry = (
-        JournalEntry.objects.select_for_update()
+        JournalEntry.objects.select_for_update(of=("self",))
         .select_related("journal", "fiscal_year", "period")
         .get(pk=entry.pk)
     )
     if entry.state != JournalEntry.State.DRAFT:
         raise Conflict(_("The entry is already posted."), code="already_posted")
+    _lock_periods([entry.period])
     lines = list(entry.lines.select_related("account", "vat_code"))
     _check_postable(entry, lines, allow_closed=False)
     return _post(entry, lines, actor=actor)
@@ -470,11 +504,22 @@ def post_entries(
     journal and fiscal year. All or nothing."""
     if actor is not None:
         require(actor, "accounting.post_journalentry")
+    return _post_entries(entries, actor=actor, kind=kind)
+
+
+def _post_entries(entries: list[dict], *, actor, kind: str) -> list[JournalEntry]:
     if not entries:
         return []
     refs = _Refs.load([list(e.get("lines") or []) for e in entries])
     journals = {j.code: j for j in Journal.objects.all()}
     periods = list(Period.objects.select_related("fiscal_year"))
+    days = set()
+    for data in entries:
+        try:
+            days.add(_date(data.get("date")))
+        except ValidationFailed:
+            continue  # reported with the entry's number below
+    _lock_periods([p for p in periods if any(p.start <= day <= p.end for day in days)])
     prepared = []
     for index, data in enumerate(entries):
         try:
@@ -517,7 +562,7 @@ def post_entries(
     by_counter: dict[tuple[int, int], list[JournalEntry]] = defaultdict(list)
     for entry, _lines in prepared:
         by_counter[(entry.journal_id, entry.fiscal_year_id)].append(entry)
-    for group in by_counter.values():
+    for _key, group in sorted(by_counter.items()):
         first = _next_numbers(group[0].journal, group[0].fiscal_year, len(group))
         for offset, entry in enumerate(sorted(group, key=lambda e: e.date)):
             entry.number = first + offset
@@ -564,7 +609,7 @@ def reverse_entry(
     if actor is not None:
         require(actor, "accounting.post_journalentry")
     entry = (
-        JournalEntry.objects.select_for_update()
+        JournalEntry.objects.select_for_update(of=("self",))
         .select_related("journal", "fiscal_year", "period")
         .get(pk=entry.pk)
     )
@@ -577,11 +622,10 @@ def reverse_entry(
     if JournalEntry.objects.filter(reversal_of=entry).exists():
         raise Conflict(_("This entry has already been reversed."), code="already_reversed")
     if entry.kind != JournalEntry.Kind.NORMAL:
-        raise Conflict(
-            _("Year-end entries are undone by reopening the year."), code="year_end_entry"
-        )
+        raise Conflict(_("Year-end entries cannot be reversed one by one."), code="year_end_entry")
     day = _date(date) if date else entry.date
     period = _period_for(day)
+    _lock_periods([period])
     reversal = JournalEntry(
         journal=entry.journal,
         fiscal_year=period.fiscal_year,

@@ -26,7 +26,11 @@ def close_period(period: Period, *, actor) -> Period:
     """Close a month: nothing more can be posted with a date in it."""
     if actor is not None:
         require(actor, "accounting.close_period")
-    period = Period.objects.select_for_update().select_related("fiscal_year").get(pk=period.pk)
+    period = (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("fiscal_year")
+        .get(pk=period.pk)
+    )
     if period.closed:
         raise Conflict(
             _("Period %(period)s is already closed.") % {"period": period}, code="closed"
@@ -49,7 +53,11 @@ def close_period(period: Period, *, actor) -> Period:
 def reopen_period(period: Period, *, actor) -> Period:
     if actor is not None:
         require(actor, "accounting.close_period")
-    period = Period.objects.select_for_update().select_related("fiscal_year").get(pk=period.pk)
+    period = (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("fiscal_year")
+        .get(pk=period.pk)
+    )
     if not period.closed:
         raise Conflict(_("Period %(period)s is open.") % {"period": period}, code="open")
     if period.fiscal_year.closed:

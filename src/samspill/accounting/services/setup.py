@@ -158,13 +158,7 @@ def update_account(account: Account, *, actor, **changes) -> Account:
     before = audit.snapshot(account)
     for name, value in changes.items():
         if name == "default_vat_code":
-            if value in (None, ""):
-                value = None
-            elif not hasattr(value, "pk"):
-                found = vat_queries.vat_codes().filter(code=value).first()
-                if found is None:
-                    raise fail(_("Choose an existing VAT code."), "default_vat_code")
-                value = found
+            value = _vat_code(value)
         elif isinstance(value, str):
             value = value.strip()
         setattr(account, name, value)
@@ -185,6 +179,69 @@ def update_account(account: Account, *, actor, **changes) -> Account:
         actor=actor,
     )
     return account
+
+
+DEFAULT_VAT_USAGE: dict[str, str] = {
+    Account.Kind.INCOME: Account.VatUsage.SALES,
+    Account.Kind.EXPENSE: Account.VatUsage.PURCHASE,
+}
+
+
+@transaction.atomic
+def create_account(*, actor, number: str, name: str, kind: str, **options) -> Account:
+    """A new account: a number of 4 to 6 digits in classes 1-8, unique. The normal side
+    follows the type (assets and expenses debit, the rest credit). `options` are the
+    changeable fields (name in English, default VAT code, flags, SAF-T mapping)."""
+    if actor is not None:
+        require(actor, "accounting.add_account")
+    number = (number or "").strip()
+    if not (number.isdigit() and 4 <= len(number) <= 6 and number[0] in "12345678"):
+        raise fail(_("An account number has 4 to 6 digits and starts with 1 to 8."), "number")
+    if kind not in Account.Kind.values:
+        raise fail(_("Choose a type."), "kind")
+    if Account.objects.filter(number=number).exists():
+        raise fail(_("Account %(number)s already exists.") % {"number": number}, "number")
+    unknown = sorted(set(options) - set(ACCOUNT_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)},
+            errors={f: [_("This field cannot be changed.")] for f in unknown},
+        )
+    debit_side = kind in (Account.Kind.ASSET, Account.Kind.EXPENSE)
+    account = Account(
+        number=number,
+        name=(name or "").strip(),
+        kind=kind,
+        normal_side=Account.Side.DEBIT if debit_side else Account.Side.CREDIT,
+        vat_usage=DEFAULT_VAT_USAGE.get(kind, Account.VatUsage.NONE),
+    )
+    for field, value in options.items():
+        if field == "default_vat_code":
+            value = _vat_code(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(account, field, value)
+    clean(account)
+    if account.default_vat_code and not vat_allowed(account, account.default_vat_code):
+        raise fail(
+            _("VAT code %(code)s is not allowed on this account.")
+            % {"code": account.default_vat_code.code},
+            "default_vat_code",
+        )
+    account.save()
+    audit.record("create", account, actor=actor, changes=audit.diff({}, audit.snapshot(account)))
+    return account
+
+
+def _vat_code(value):
+    if value in (None, ""):
+        return None
+    if hasattr(value, "pk"):
+        return value
+    found = vat_queries.vat_codes().filter(code=value).first()
+    if found is None:
+        raise fail(_("Choose an existing VAT code."), "default_vat_code")
+    return found
 
 
 def vat_allowed(account: Account, vat_code) -> bool:

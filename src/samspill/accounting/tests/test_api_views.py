@@ -305,3 +305,86 @@ def test_account_statement_pages_with_a_running_balance(ledger, customer, financ
     assert client.get(url + "&page=99").status_code == 200
     export = client.get(url + "&_export=csv").content.decode()
     assert export.count("\n") == 121  # header and every line, not only a page
+
+
+def test_search_finds_accounts_and_vouchers(ledger, customer, finance):
+    from samspill.accounting.tests.test_services import sale
+    from samspill.platform import registry
+
+    services.post_entries([sale(customer)], actor=None)
+    found = {p.key: [h.title for h in hits] for p, hits in registry.search(finance, "SAL 2026-1")}
+    assert found["accounting"] == ["SAL 2026-1"]
+    found = {p.key: [h.title for h in hits] for p, hits in registry.search(finance, "1500")}
+    assert found["accounting"] == ["1500 Kunder"]
+
+
+def test_voucher_form_preview_shows_vat_lines_and_the_difference(ledger, finance, login):
+    from samspill.accounting.models import JournalEntry
+
+    client = login(finance)
+    data = {
+        "journal": "GEN",
+        "date": "2026-03-10",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-account": "6800",
+        "lines-0-debit": "100",
+        "lines-0-vat_code": "1",
+        "lines-1-account": "1920",
+        "lines-1-credit": "100",
+    }
+    page = client.post(
+        "/accounting/entries/preview/", data, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "2710" in page and "25,00" in page  # the VAT line, in the user's Norwegian
+    assert "25,00." in page  # not balanced by the VAT amount
+    balanced = client.post(
+        "/accounting/entries/preview/", {**data, "lines-1-credit": "125"}
+    ).content.decode()
+    assert "I balanse" in balanced
+    unknown = client.post(
+        "/accounting/entries/preview/", {**data, "lines-0-account": "9999"}
+    ).content.decode()
+    assert "konto som finnes" in unknown
+    assert not JournalEntry.objects.exists()
+
+
+def test_new_accounts_from_the_page_and_the_api(ledger, finance, login, api):
+    from samspill.accounting.models import Account
+
+    client = login(finance)
+    assert client.get("/accounting/accounts/new/").status_code == 200
+    bad = client.post("/accounting/accounts/new/", {"number": "12", "name": "x", "kind": "asset"})
+    assert bad.status_code == 422 and not Account.objects.filter(number="12").exists()
+    made = client.post(
+        "/accounting/accounts/new/",
+        {
+            "number": "1921",
+            "name": "Sparekonto",
+            "kind": "asset",
+            "active": "on",
+            "reconcilable": "on",
+        },
+    )
+    assert made.status_code == 302
+    account = Account.objects.get(number="1921")
+    assert account.normal_side == "debit" and account.reconcilable and account.vat_usage == "none"
+    response = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "3060", "name": "Uttak", "kind": "income", "default_vat_code": "3"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["normal_side"] == "credit" and response.json()["vat_usage"] == "sales"
+    again = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "3060", "name": "Uttak", "kind": "income"},
+        content_type="application/json",
+    )
+    assert again.status_code == 422
+    wrong_vat = api(finance).post(
+        "/api/v1/accounting/accounts",
+        {"number": "1922", "name": "Bank", "kind": "asset", "default_vat_code": "3"},
+        content_type="application/json",
+    )
+    assert wrong_vat.status_code == 422 and not Account.objects.filter(number="1922").exists()

@@ -1,6 +1,7 @@
 """Voucher numbers stay gapless and unique when several processes post at once
-(PostgreSQL: the counter row is locked with SELECT ... FOR UPDATE in the posting
-transaction). SQLite serialises writers anyway, so the test runs on PostgreSQL only."""
+(PostgreSQL: the period and then the counter row are locked with SELECT ... FOR UPDATE
+in the posting transaction), whichever way they post: draft then post, post at once, in
+bulk, or post and reverse. SQLite serialises writers anyway, so the test runs on PostgreSQL only."""
 
 import os
 import subprocess
@@ -14,7 +15,6 @@ from django.db import connection
 from samspill.accounting import services
 from samspill.accounting.models import JournalEntry
 
-WORKERS = 4
 PER_WORKER = 8
 
 SCRIPT = textwrap.dedent(
@@ -25,14 +25,28 @@ SCRIPT = textwrap.dedent(
     django.setup()
     from datetime import date
     from samspill.accounting import services
-    for n in range(int(sys.argv[1])):
-        entry = services.create_entry(
-            actor=None, journal="GEN", date=date(2026, 5, 1 + n % 28),
-            lines=[{"account": "1920", "debit": "10"}, {"account": "2050", "credit": "10"}],
-        )
-        services.post_entry(entry, actor=None)
+    count, mode = int(sys.argv[1]), sys.argv[2]
+
+    def voucher(n):
+        return {
+            "journal": "GEN",
+            "date": date(2026, 5, 1 + n % 28),
+            "lines": [{"account": "1920", "debit": "10"}, {"account": "2050", "credit": "10"}],
+        }
+
+    for n in range(count):
+        if mode == "draft-then-post":
+            services.post_entry(services.create_entry(actor=None, **voucher(n)), actor=None)
+        elif mode == "post-at-once":
+            services.create_entry(actor=None, post=True, **voucher(n))
+        elif mode == "bulk":
+            services.post_entries([voucher(n)], actor=None)
+        else:  # post, then reverse: two numbers
+            entry = services.create_entry(actor=None, post=True, **voucher(n))
+            services.reverse_entry(entry, actor=None)
     """
 )
+MODES = ("draft-then-post", "post-at-once", "bulk", "post-and-reverse")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,9 +68,9 @@ def test_concurrent_processes_get_gapless_unique_numbers():
     env = {**os.environ, "DATABASE_URL": url}
     processes = [
         subprocess.Popen(  # noqa: S603  (our own interpreter and script)
-            [sys.executable, "-c", SCRIPT, str(PER_WORKER)], env=env, stderr=subprocess.PIPE
+            [sys.executable, "-c", SCRIPT, str(PER_WORKER), mode], env=env, stderr=subprocess.PIPE
         )
-        for _ in range(WORKERS)
+        for mode in MODES
     ]
     for process in processes:
         _out, err = process.communicate(timeout=120)
@@ -64,4 +78,5 @@ def test_concurrent_processes_get_gapless_unique_numbers():
     numbers = sorted(
         JournalEntry.objects.filter(journal__code="GEN").values_list("number", flat=True)
     )
-    assert numbers == list(range(1, WORKERS * PER_WORKER + 1))
+    # Every mode posts PER_WORKER vouchers; post-and-reverse posts a reversal for each.
+    assert numbers == list(range(1, (len(MODES) + 1) * PER_WORKER + 1))

@@ -271,6 +271,10 @@ def test_year_end_close_moves_result_to_equity_and_carries_balances_forward(ledg
     assert sum(next_year.values()) == 0
     with pytest.raises(Conflict):
         services.reopen_period(Period.objects.get(fiscal_year=ledger, number=1), actor=None)
+    with pytest.raises(Conflict, match="one by one"):
+        services.reverse_entry(JournalEntry.objects.get(kind="closing"), actor=None)
+    with pytest.raises(Conflict, match="already closed"):
+        services.close_year(ledger, actor=None)
 
 
 def test_party_balance_key_figure(ledger, customer, finance):
