@@ -14,7 +14,13 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from samspill.crm import actions, events, models, queries, services  # noqa: F401
+
+        # The default pipeline exists after migrate and after flush (which empties the tables
+        # the seeding migration filled): framework plumbing, like the catalog's units.
+        post_migrate.connect(_seed_stages, sender=self, dispatch_uid="crm.stages")
         from samspill.platform import housekeeping, registry
         from samspill.platform.permissions import grant, register_model
 
@@ -140,3 +146,12 @@ def _activity_figures(user, party):
     if allowed(user, "crm.view_opportunity"):
         return []
     return queries.key_figures(user, party)
+
+
+def _seed_stages(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    if "crm_stage" in connections[using].introspection.table_names():
+        from samspill.crm.services.pipeline import ensure_default_stages
+
+        ensure_default_stages()
