@@ -8,6 +8,7 @@ from samspill.api import problems
 from samspill.api.security import SessionAuth
 from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
+from samspill.inventory.api import router as inventory_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
@@ -44,6 +45,7 @@ problems.install(api)
 
 api.add_router("/parties", parties_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/inventory", inventory_router)
 api.add_router("/organization", organization_router)
 api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)
