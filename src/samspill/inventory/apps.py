@@ -12,7 +12,10 @@ def _seed(sender, using="default", **kwargs) -> None:
     warehouse exist after every migrate and flush."""
     from django.db import connections
 
-    if "inventory_warehouse" in connections[using].introspection.table_names() and using == "default":
+    if (
+        "inventory_warehouse" in connections[using].introspection.table_names()
+        and using == "default"
+    ):
         from samspill.inventory.services.common import ensure_setup
 
         ensure_setup()
@@ -66,11 +69,24 @@ class InventoryConfig(AppConfig):
         for label, url_name, perm, icon, order in (
             (_("Stock"), "inventory:stock_list", "inventory.view_stocklevel", "boxes", 40),
             (_("Deliveries"), "inventory:delivery_list", "inventory.view_delivery", "truck", 41),
-            (_("Stock counts"), "inventory:count_list", "inventory.view_stockcount", "clipboard-check", 42),
+            (
+                _("Stock counts"),
+                "inventory:count_list",
+                "inventory.view_stockcount",
+                "clipboard-check",
+                42,
+            ),
             (_("Locations"), "inventory:location_list", "inventory.view_location", "diagram-3", 43),
         ):
             registry.register_nav(
-                registry.NavItem(group="back", label=label, url_name=url_name, permission=perm, icon=icon, order=order)
+                registry.NavItem(
+                    group="back",
+                    label=label,
+                    url_name=url_name,
+                    permission=perm,
+                    icon=icon,
+                    order=order,
+                )
             )
         registry.register_search(
             registry.SearchProvider(

@@ -11,11 +11,19 @@ from samspill.inventory.models import Delivery, Location, StockCount, StockLevel
 
 
 def _locations():
-    return [(str(pk), code) for pk, code in Location.objects.filter(kind=Location.Kind.INTERNAL).order_by("code").values_list("pk", "code")]
+    return [
+        (str(pk), code)
+        for pk, code in Location.objects.filter(kind=Location.Kind.INTERNAL)
+        .order_by("code")
+        .values_list("pk", "code")
+    ]
 
 
 def _warehouses():
-    return [(str(pk), f"{code} {name}") for pk, code, name in Warehouse.objects.values_list("pk", "code", "name")]
+    return [
+        (str(pk), f"{code} {name}")
+        for pk, code, name in Warehouse.objects.values_list("pk", "code", "name")
+    ]
 
 
 class StockFilterSet(django_filters.FilterSet):
@@ -25,15 +33,25 @@ class StockFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or name")}),
     )
     warehouse = django_filters.ChoiceFilter(
-        label=_("Warehouse"), choices=_warehouses, field_name="location__warehouse_id", empty_label=_("All warehouses")
+        label=_("Warehouse"),
+        choices=_warehouses,
+        field_name="location__warehouse_id",
+        empty_label=_("All warehouses"),
     )
     location = django_filters.ChoiceFilter(
-        label=_("Location"), choices=_locations, field_name="location_id", empty_label=_("All locations")
+        label=_("Location"),
+        choices=_locations,
+        field_name="location_id",
+        empty_label=_("All locations"),
     )
     availability = django_filters.ChoiceFilter(
         label=_("Stock"),
         method="filter_availability",
-        choices=[("in_stock", _("On hand")), ("reserved", _("With reservations")), ("short", _("Nothing available"))],
+        choices=[
+            ("in_stock", _("On hand")),
+            ("reserved", _("With reservations")),
+            ("short", _("Nothing available")),
+        ],
         empty_label=_("All rows"),
     )
 
@@ -44,7 +62,9 @@ class StockFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(
-            Q(product__sku__icontains=value) | Q(product__name_nb__icontains=value) | Q(product__name_en__icontains=value)
+            Q(product__sku__icontains=value)
+            | Q(product__name_nb__icontains=value)
+            | Q(product__name_en__icontains=value)
         )
 
     def filter_availability(self, queryset, name, value):
@@ -59,7 +79,9 @@ class DeliveryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_q",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Delivery or order number")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Delivery or order number")}
+        ),
     )
     state = django_filters.ChoiceFilter(
         label=_("State"),
@@ -67,7 +89,9 @@ class DeliveryFilterSet(django_filters.FilterSet):
         choices=[("open", _("Open")), *Delivery.State.choices],
         empty_label=_("All states"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Delivery.Kind.choices, empty_label=_("All kinds"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Delivery.Kind.choices, empty_label=_("All kinds")
+    )
     party = django_filters.NumberFilter(field_name="party_id", widget=forms.HiddenInput)
 
     class Meta:
@@ -76,7 +100,11 @@ class DeliveryFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(number__icontains=value) | Q(order_number__icontains=value) | Q(party__name__icontains=value))
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(order_number__icontains=value)
+            | Q(party__name__icontains=value)
+        )
 
     def filter_state(self, queryset, name, value):
         if value == "open":
@@ -85,9 +113,14 @@ class DeliveryFilterSet(django_filters.FilterSet):
 
 
 class CountFilterSet(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(label=_("State"), choices=StockCount.State.choices, empty_label=_("All states"))
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=StockCount.State.choices, empty_label=_("All states")
+    )
     location = django_filters.ChoiceFilter(
-        label=_("Location"), choices=_locations, field_name="location_id", empty_label=_("All locations")
+        label=_("Location"),
+        choices=_locations,
+        field_name="location_id",
+        empty_label=_("All locations"),
     )
 
     class Meta:

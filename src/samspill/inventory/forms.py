@@ -11,7 +11,9 @@ from samspill.inventory.models import Location
 class LocationForm(forms.Form):
     parent = forms.ModelChoiceField(
         label=_("Inside"),
-        queryset=Location.objects.filter(kind__in=[Location.Kind.VIEW, Location.Kind.INTERNAL], warehouse__isnull=False),
+        queryset=Location.objects.filter(
+            kind__in=[Location.Kind.VIEW, Location.Kind.INTERNAL], warehouse__isnull=False
+        ),
     )
     name = forms.CharField(label=_("Name"), max_length=60)
     allow_negative = forms.BooleanField(label=_("Allow negative stock"), required=False)
@@ -19,7 +21,8 @@ class LocationForm(forms.Form):
 
 class AdjustForm(forms.Form):
     location = forms.ModelChoiceField(
-        label=_("Location"), queryset=Location.objects.filter(kind=Location.Kind.INTERNAL, is_active=True)
+        label=_("Location"),
+        queryset=Location.objects.filter(kind=Location.Kind.INTERNAL, is_active=True),
     )
     quantity = forms.CharField(label=_("Quantity (+ adds, − removes)"), max_length=20)
     lot = forms.CharField(label=_("Lot or serial number"), max_length=60, required=False)
@@ -28,13 +31,19 @@ class AdjustForm(forms.Form):
 
 class TrackingForm(forms.Form):
     tracking = forms.ChoiceField(
-        label=_("Tracking"), choices=[("none", _("Not tracked")), ("lot", _("By lot")), ("serial", _("By serial number"))]
+        label=_("Tracking"),
+        choices=[
+            ("none", _("Not tracked")),
+            ("lot", _("By lot")),
+            ("serial", _("By serial number")),
+        ],
     )
 
 
 class CountForm(forms.Form):
     location = forms.ModelChoiceField(
-        label=_("Location"), queryset=Location.objects.filter(kind=Location.Kind.INTERNAL, is_active=True)
+        label=_("Location"),
+        queryset=Location.objects.filter(kind=Location.Kind.INTERNAL, is_active=True),
     )
 
 

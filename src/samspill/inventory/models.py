@@ -79,12 +79,12 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:location_list") + f"#loc-{self.pk}"
+
     @property
     def is_internal(self) -> bool:
         return self.kind == self.Kind.INTERNAL
-
-    def get_absolute_url(self) -> str:
-        return reverse("inventory:location_list") + f"#loc-{self.pk}"
 
 
 class Warehouse(models.Model):
@@ -195,7 +195,12 @@ class StockMove(models.Model):
     )
     quantity = qty_field(_("quantity"))
     lot = models.ForeignKey(
-        Lot, verbose_name=_("lot"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Lot,
+        verbose_name=_("lot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DONE)
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
@@ -274,7 +279,9 @@ class StockLevel(models.Model):
 class LotLevel(models.Model):
     """On hand of one lot or serial number at a location (summary of the done moves)."""
 
-    lot = models.ForeignKey(Lot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="levels")
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="levels"
+    )
     location = models.ForeignKey(
         Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+"
     )
@@ -308,7 +315,9 @@ class Delivery(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTGOING)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING
+    )
     party = models.ForeignKey(
         "parties.Party", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
@@ -388,7 +397,12 @@ class DeliveryPick(models.Model):
         DeliveryLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="picks"
     )
     lot = models.ForeignKey(
-        Lot, verbose_name=_("lot"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Lot,
+        verbose_name=_("lot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quantity = qty_field(_("quantity"))
 
@@ -442,7 +456,12 @@ class StockCountLine(models.Model):
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
     lot = models.ForeignKey(
-        Lot, verbose_name=_("lot"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Lot,
+        verbose_name=_("lot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     expected = qty_field(_("expected"))
     counted = models.DecimalField(

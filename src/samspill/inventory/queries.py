@@ -27,6 +27,7 @@ from samspill.inventory.models import (
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import VIEW, restrict
 
+
 def stock_levels(user=None) -> QuerySet[StockLevel]:
     """Stock at internal locations, with product and location, available annotated."""
     queryset = (
@@ -49,12 +50,20 @@ def product_stock(product_id: int) -> list[StockLevel]:
 def availability(product_ids, location_id: int | None = None) -> dict[int, dict[str, Decimal]]:
     """{product id: {on_hand, reserved, available}} summed over internal locations (or one
     location), in one aggregate query."""
-    queryset = StockLevel.objects.filter(product_id__in=list(product_ids), location__kind=Location.Kind.INTERNAL)
+    queryset = StockLevel.objects.filter(
+        product_id__in=list(product_ids), location__kind=Location.Kind.INTERNAL
+    )
     if location_id is not None:
         queryset = queryset.filter(location_id=location_id)
-    rows = queryset.values("product_id").annotate(on_hand_sum=Sum("on_hand"), reserved_sum=Sum("reserved"))
+    rows = queryset.values("product_id").annotate(
+        on_hand_sum=Sum("on_hand"), reserved_sum=Sum("reserved")
+    )
     result = {
-        pk: {"on_hand": Decimal("0.000"), "reserved": Decimal("0.000"), "available": Decimal("0.000")}
+        pk: {
+            "on_hand": Decimal("0.000"),
+            "reserved": Decimal("0.000"),
+            "available": Decimal("0.000"),
+        }
         for pk in product_ids
     }
     for row in rows:
@@ -70,12 +79,14 @@ def on_hand_from_moves() -> dict[tuple[int, int], Decimal]:
     """(product, location) -> on hand, aggregated in SQL from the done moves alone."""
     done = StockMove.objects.filter(state=StockMove.State.DONE)
     result: dict[tuple[int, int], Decimal] = {}
-    for row in done.values("product_id", "to_location_id").annotate(total=Sum("quantity")):
-        key = (row["product_id"], row["to_location_id"])
-        result[key] = result.get(key, Decimal(0)) + row["total"]
-    for row in done.values("product_id", "from_location_id").annotate(total=Sum("quantity")):
-        key = (row["product_id"], row["from_location_id"])
-        result[key] = result.get(key, Decimal(0)) - row["total"]
+    incoming = done.values_list("product_id", "to_location_id").annotate(total=Sum("quantity"))
+    for product_id, location_id, total in incoming:
+        key = (product_id, location_id)
+        result[key] = result.get(key, Decimal(0)) + total
+    outgoing = done.values_list("product_id", "from_location_id").annotate(total=Sum("quantity"))
+    for product_id, location_id, total in outgoing:
+        key = (product_id, location_id)
+        result[key] = result.get(key, Decimal(0)) - total
     return result
 
 
@@ -86,7 +97,9 @@ def reserved_from_deliveries() -> dict[tuple[int, int], Decimal]:
         .values("product_id", "delivery__warehouse__stock_location_id")
         .annotate(total=Sum("reserved"))
     )
-    return {(r["product_id"], r["delivery__warehouse__stock_location_id"]): r["total"] for r in rows}
+    return {
+        (r["product_id"], r["delivery__warehouse__stock_location_id"]): r["total"] for r in rows
+    }
 
 
 def lot_stock(product_id: int) -> list[LotLevel]:
@@ -169,13 +182,15 @@ def delivery_lines(delivery: Delivery) -> list[DeliveryLine]:
         )
     )
     for line in lines:
-        line.picked = sum((p.quantity for p in line.picks.all()), Decimal(0))
-        line.remaining = line.quantity - line.done
+        line.picked = sum((p.quantity for p in line.picks.all()), Decimal(0))  # type: ignore[attr-defined]
+        line.remaining = line.quantity - line.done  # type: ignore[attr-defined]
     return lines
 
 
 def open_deliveries_count(party_id: int) -> int:
-    return Delivery.objects.filter(party_id=party_id, kind=Delivery.Kind.OUTGOING, state__in=Delivery.OPEN).count()
+    return Delivery.objects.filter(
+        party_id=party_id, kind=Delivery.Kind.OUTGOING, state__in=Delivery.OPEN
+    ).count()
 
 
 def deliveries_for_order(order_id: int) -> QuerySet[Delivery]:
@@ -196,7 +211,9 @@ def search_lots(user, q: str, limit: int = 10) -> list[Lot]:
 def search_deliveries(user, q: str, limit: int = 10) -> list[Delivery]:
     q = q.strip()
     return list(
-        delivery_list(user).filter(Q(number__icontains=q) | Q(order_number__iexact=q)).order_by("-pk")[:limit]
+        delivery_list(user)
+        .filter(Q(number__icontains=q) | Q(order_number__iexact=q))
+        .order_by("-pk")[:limit]
     )
 
 
@@ -204,7 +221,9 @@ def count_list(user=None) -> QuerySet[StockCount]:
     from django.db.models import Count
 
     return restrict(
-        StockCount.objects.select_related("location").annotate(line_count=Count("lines")), user, VIEW
+        StockCount.objects.select_related("location").annotate(line_count=Count("lines")),
+        user,
+        VIEW,
     )
 
 
@@ -216,5 +235,6 @@ def get_count(user, pk) -> StockCount:
 
 
 def count_lines(count: StockCount):
-    return count.lines.select_related("product", "product__unit", "lot").order_by("product__sku", "lot__name")
-
+    return count.lines.select_related("product", "product__unit", "lot").order_by(
+        "product__sku", "lot__name"
+    )

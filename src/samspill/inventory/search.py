@@ -18,7 +18,9 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
             title=delivery.number,
             url=delivery.get_absolute_url(),
             subtitle=" · ".join(
-                str(x) for x in (delivery.party, delivery.order_number, delivery.get_state_display()) if x
+                str(x)
+                for x in (delivery.party, delivery.order_number, delivery.get_state_display())
+                if x
             ),
         )
         for delivery in queries.search_deliveries(user, q, limit)

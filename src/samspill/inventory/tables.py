@@ -31,11 +31,17 @@ class QuantityColumn(tables.Column):
 
 class StockTable(tables.Table):
     sku = tables.Column(verbose_name=_("SKU"), accessor="product__sku", order_by=("product__sku",))
-    name = tables.Column(verbose_name=_("Product"), accessor="product__name_nb", order_by=("product__name_nb",))
-    location = tables.Column(verbose_name=_("Location"), accessor="location__code", order_by=("location__code",))
+    name = tables.Column(
+        verbose_name=_("Product"), accessor="product__name_nb", order_by=("product__name_nb",)
+    )
+    location = tables.Column(
+        verbose_name=_("Location"), accessor="location__code", order_by=("location__code",)
+    )
     on_hand = QuantityColumn(verbose_name=_("On hand"))
     reserved = QuantityColumn(verbose_name=_("Reserved"))
-    available = QuantityColumn(verbose_name=_("Available"), accessor="available_qty", order_by=("available_qty",))
+    available = QuantityColumn(
+        verbose_name=_("Available"), accessor="available_qty", order_by=("available_qty",)
+    )
     unit = tables.Column(verbose_name=_("Unit"), accessor="product__unit__code", orderable=False)
 
     class Meta:
@@ -57,7 +63,9 @@ class StockTable(tables.Table):
 
 
 class DeliveryTable(tables.Table):
-    number = tables.Column(verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}})
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}}
+    )
     kind = tables.Column(verbose_name=_("Kind"))
     party = tables.Column(verbose_name=_("Customer"), order_by=("party__name",))
     order_number = tables.Column(verbose_name=_("Order"))
@@ -87,7 +95,9 @@ class DeliveryTable(tables.Table):
 
 class CountTable(tables.Table):
     number = tables.Column(verbose_name=_("Number"), linkify=True)
-    location = tables.Column(verbose_name=_("Location"), accessor="location__code", order_by=("location__code",))
+    location = tables.Column(
+        verbose_name=_("Location"), accessor="location__code", order_by=("location__code",)
+    )
     state = tables.Column(verbose_name=_("State"))
     line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
     reason = tables.Column(verbose_name=_("Reason"))

@@ -14,7 +14,14 @@ from django.views import View
 from samspill.catalog import queries as catalog
 from samspill.inventory import queries, services
 from samspill.inventory.filters import CountFilterSet, DeliveryFilterSet, StockFilterSet
-from samspill.inventory.forms import AdjustForm, CountForm, LocationForm, PostCountForm, ReturnForm, TrackingForm
+from samspill.inventory.forms import (
+    AdjustForm,
+    CountForm,
+    LocationForm,
+    PostCountForm,
+    ReturnForm,
+    TrackingForm,
+)
 from samspill.inventory.tables import CountTable, DeliveryTable, StockTable
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
@@ -109,7 +116,9 @@ class ProductStockView(PermissionRequiredMixin, View):
             form = TrackingForm(request.POST)
             if form.is_valid():
                 try:
-                    services.set_tracking(actor=request.user, product=product, tracking=form.cleaned_data["tracking"])
+                    services.set_tracking(
+                        actor=request.user, product=product, tracking=form.cleaned_data["tracking"]
+                    )
                 except DomainPermissionDenied as exc:
                     raise DjangoPermissionDenied(str(exc.message)) from exc
                 except DomainError as exc:
@@ -117,7 +126,12 @@ class ProductStockView(PermissionRequiredMixin, View):
                 else:
                     messages.success(request, _("Tracking saved."))
                     return redirect("inventory:product_stock", pk=product.pk)
-            return render(request, "inventory/product_stock.html", self.context(request, product, tracking_form=form), status=422)
+            return render(
+                request,
+                "inventory/product_stock.html",
+                self.context(request, product, tracking_form=form),
+                status=422,
+            )
         form = AdjustForm(request.POST)
         if form.is_valid():
             try:
@@ -129,7 +143,12 @@ class ProductStockView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, _("Stock adjusted."))
                 return redirect("inventory:product_stock", pk=product.pk)
-        return render(request, "inventory/product_stock.html", self.context(request, product, adjust_form=form), status=422)
+        return render(
+            request,
+            "inventory/product_stock.html",
+            self.context(request, product, adjust_form=form),
+            status=422,
+        )
 
 
 # --- Deliveries ---------------------------------------------------------------------------
@@ -195,7 +214,11 @@ class DeliveryDetailView(PermissionRequiredMixin, View):
         kwargs = {"delivery": delivery}
         if action == "pick":
             kwargs["picks"] = [
-                {"line_id": int(line_id), "quantity": request.POST.get(f"qty_{line_id}"), "lot": request.POST.get(f"lot_{line_id}", "")}
+                {
+                    "line_id": int(line_id),
+                    "quantity": request.POST.get(f"qty_{line_id}"),
+                    "lot": request.POST.get(f"lot_{line_id}", ""),
+                }
                 for line_id in request.POST.getlist("line")
                 if line_id.isdigit() and (request.POST.get(f"qty_{line_id}") or "").strip()
             ]
@@ -222,10 +245,17 @@ class ReturnView(PermissionRequiredMixin, View):
     permission = "inventory.add_delivery"
 
     def render(self, request, form, status=200):
-        return render(request, "inventory/return_form.html", {"form": form, "title": _("Customer return")}, status=status)
+        return render(
+            request,
+            "inventory/return_form.html",
+            {"form": form, "title": _("Customer return")},
+            status=status,
+        )
 
     def get(self, request):
-        initial = {"party": request.GET.get("party")} if request.GET.get("party", "").isdigit() else None
+        initial = (
+            {"party": request.GET.get("party")} if request.GET.get("party", "").isdigit() else None
+        )
         return self.render(request, ReturnForm(initial=initial))
 
     def post(self, request):
@@ -238,17 +268,24 @@ class ReturnView(PermissionRequiredMixin, View):
                     actor=request.user,
                     party=data["party"],
                     note=data["note"],
-                    lines=[{"product": product.pk, "quantity": data["quantity"], "lot": data["lot"]}],
+                    lines=[
+                        {"product": product.pk, "quantity": data["quantity"], "lot": data["lot"]}
+                    ],
                 )
             except DomainPermissionDenied as exc:
                 raise DjangoPermissionDenied(str(exc.message)) from exc
             except NotFound as exc:
-                form.add_error("product" if "product" in str(exc.message).lower() else "party", str(exc.message))
+                form.add_error(
+                    "product" if "product" in str(exc.message).lower() else "party",
+                    str(exc.message),
+                )
             except DomainError as exc:
                 exc.errors = {k.replace("lines.0.", ""): v for k, v in exc.errors.items()}
                 form_errors_from(form, exc)
             else:
-                messages.success(request, _("Return %(number)s received.") % {"number": delivery.number})
+                messages.success(
+                    request, _("Return %(number)s received.") % {"number": delivery.number}
+                )
                 return redirect(delivery.get_absolute_url())
         return self.render(request, form, status=422)
 
@@ -286,7 +323,9 @@ class CountListView(ListPage):
             messages.error(request, _("Choose a location."))
             return redirect("inventory:count_list")
         try:
-            count = services.create_count(actor=request.user, location=form.cleaned_data["location"])
+            count = services.create_count(
+                actor=request.user, location=form.cleaned_data["location"]
+            )
         except DomainPermissionDenied as exc:
             raise DjangoPermissionDenied(str(exc.message)) from exc
         except DomainError as exc:
@@ -303,13 +342,17 @@ class CountDetailView(PermissionRequiredMixin, View):
         entered = request.POST if errors else {}
         for line in lines:
             line.error = (errors or {}).get(f"line_{line.pk}", [""])[0]
-            line.value = entered.get(f"line_{line.pk}", "" if line.counted is None else line.counted)
+            line.value = entered.get(
+                f"line_{line.pk}", "" if line.counted is None else line.counted
+            )
         context = {
             "count": count,
             "title": count.number,
             "lines": lines,
-            "can_count": count.state == "draft" and allowed(request.user, "inventory.change_stockcount"),
-            "can_post": count.state == "draft" and allowed(request.user, "inventory.post_stockcount"),
+            "can_count": count.state == "draft"
+            and allowed(request.user, "inventory.change_stockcount"),
+            "can_post": count.state == "draft"
+            and allowed(request.user, "inventory.post_stockcount"),
             "post_form": post_form or PostCountForm(),
             "history": audit.history(count),
         }
@@ -321,7 +364,9 @@ class CountDetailView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         count = _or_404(queries.get_count, request, pk)
         counted = {
-            key.removeprefix("line_"): value for key, value in request.POST.items() if key.startswith("line_")
+            key.removeprefix("line_"): value
+            for key, value in request.POST.items()
+            if key.startswith("line_")
         }
         try:
             services.set_counted(actor=request.user, count=count, counted=counted)
@@ -329,7 +374,9 @@ class CountDetailView(PermissionRequiredMixin, View):
                 form = PostCountForm(request.POST)
                 if not form.is_valid():
                     return self.render(request, count, post_form=form, status=422)
-                services.post_count(actor=request.user, count=count, reason=form.cleaned_data["reason"])
+                services.post_count(
+                    actor=request.user, count=count, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("Count posted; the differences are adjusted."))
             else:
                 messages.success(request, _("Counted quantities saved."))

@@ -78,7 +78,11 @@ def list_stock(request, filters: Query[StockFilters]):
     rows = queries.stock_levels(request.user)
     if filters.q:
         q = filters.q.strip()
-        rows = rows.filter(Q(product__sku__icontains=q) | Q(product__name_nb__icontains=q) | Q(product__name_en__icontains=q))
+        rows = rows.filter(
+            Q(product__sku__icontains=q)
+            | Q(product__name_nb__icontains=q)
+            | Q(product__name_en__icontains=q)
+        )
     if filters.product_id is not None:
         rows = rows.filter(product_id=filters.product_id)
     if filters.location_id is not None:
@@ -90,7 +94,9 @@ def list_stock(request, filters: Query[StockFilters]):
     return rows.order_by("product__sku", "location__code")
 
 
-@router.get("/products/{product_id}/stock", response=ProductStockOut, summary="Stock of one product")
+@router.get(
+    "/products/{product_id}/stock", response=ProductStockOut, summary="Stock of one product"
+)
 def product_stock(request, product_id: int):
     require(request.user, "inventory.view_stocklevel")
     product = catalog.get_product(request.user, product_id)
@@ -106,13 +112,20 @@ def product_stock(request, product_id: int):
         **totals,
         "locations": levels,
         "lots": [
-            {"lot": lv.lot.name, "location_id": lv.location_id, "location": lv.location.code, "on_hand": lv.on_hand}
+            {
+                "lot": lv.lot.name,
+                "location_id": lv.location_id,
+                "location": lv.location.code,
+                "on_hand": lv.on_hand,
+            }
             for lv in queries.lot_stock(product.pk)
         ],
     }
 
 
-@router.put("/products/{product_id}/tracking", response=TrackingIn, summary="Lot or serial tracking")
+@router.put(
+    "/products/{product_id}/tracking", response=TrackingIn, summary="Lot or serial tracking"
+)
 def set_tracking(request, product_id: int, payload: TrackingIn):
     row = services.set_tracking(actor=request.user, product=product_id, tracking=payload.tracking)
     return {"tracking": row.tracking}
@@ -168,28 +181,44 @@ def _act(request, delivery_id: int, action, **kwargs):
     return _delivery_out(queries.get_delivery(request.user, delivery_id))
 
 
-@router.post("/deliveries/{delivery_id}/pick", response=DeliveryDetailOut, summary="Record picked quantities")
+@router.post(
+    "/deliveries/{delivery_id}/pick", response=DeliveryDetailOut, summary="Record picked quantities"
+)
 def pick(request, delivery_id: int, payload: PicksIn):
     picks = [p.dict() for p in payload.picks]
     return _act(request, delivery_id, services.pick, picks=picks)
 
 
-@router.post("/deliveries/{delivery_id}/pick-reserved", response=DeliveryDetailOut, summary="Pick all reserved (untracked lines)")
+@router.post(
+    "/deliveries/{delivery_id}/pick-reserved",
+    response=DeliveryDetailOut,
+    summary="Pick all reserved (untracked lines)",
+)
 def pick_reserved(request, delivery_id: int):
     return _act(request, delivery_id, services.pick_reserved)
 
 
-@router.post("/deliveries/{delivery_id}/ship", response=DeliveryDetailOut, summary="Ship what is picked")
+@router.post(
+    "/deliveries/{delivery_id}/ship", response=DeliveryDetailOut, summary="Ship what is picked"
+)
 def ship(request, delivery_id: int):
     return _act(request, delivery_id, services.ship)
 
 
-@router.post("/deliveries/{delivery_id}/check-availability", response=DeliveryDetailOut, summary="Reserve missing stock")
+@router.post(
+    "/deliveries/{delivery_id}/check-availability",
+    response=DeliveryDetailOut,
+    summary="Reserve missing stock",
+)
 def check_availability(request, delivery_id: int):
     return _act(request, delivery_id, services.check_availability)
 
 
-@router.post("/deliveries/{delivery_id}/cancel", response=DeliveryDetailOut, summary="Cancel an open delivery")
+@router.post(
+    "/deliveries/{delivery_id}/cancel",
+    response=DeliveryDetailOut,
+    summary="Cancel an open delivery",
+)
 def cancel(request, delivery_id: int):
     return _act(request, delivery_id, services.cancel)
 
@@ -203,7 +232,12 @@ def receive_return(request, payload: ReturnIn):
         warehouse=payload.warehouse_code,
         note=payload.note,
         lines=[
-            {"product": line.product_id, "quantity": line.quantity, "unit": line.unit, "lot": line.lot}
+            {
+                "product": line.product_id,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "lot": line.lot,
+            }
             for line in payload.lines
         ],
     )
@@ -239,14 +273,20 @@ def get_count(request, count_id: int):
 @router.post("/counts/{count_id}/lines", response={201: CountLineOut}, summary="Add a line")
 def add_count_line(request, count_id: int, payload: CountLineIn):
     count = queries.get_count(request.user, count_id)
-    line = services.add_count_line(actor=request.user, count=count, product=payload.product_id, lot=payload.lot)
+    line = services.add_count_line(
+        actor=request.user, count=count, product=payload.product_id, lot=payload.lot
+    )
     return Status(201, line)
 
 
 @router.patch("/counts/{count_id}", response=CountDetailOut, summary="Enter counted quantities")
 def set_counted(request, count_id: int, payload: CountedIn):
     count = queries.get_count(request.user, count_id)
-    services.set_counted(actor=request.user, count=count, counted={k: ("" if v is None else v) for k, v in payload.counted.items()})
+    services.set_counted(
+        actor=request.user,
+        count=count,
+        counted={k: ("" if v is None else v) for k, v in payload.counted.items()},
+    )
     return _count_out(request.user, count_id)
 
 
@@ -255,4 +295,3 @@ def post_count(request, count_id: int, payload: PostCountIn):
     count = queries.get_count(request.user, count_id)
     services.post_count(actor=request.user, count=count, reason=payload.reason)
     return _count_out(request.user, count_id)
-

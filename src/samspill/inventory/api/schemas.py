@@ -259,7 +259,9 @@ class CountIn(Schema):
 
 
 class CountedIn(Schema):
-    counted: dict[int, Decimal | None] = Field(..., description="line id -> counted (null: not counted)")
+    counted: dict[int, Decimal | None] = Field(
+        ..., description="line id -> counted (null: not counted)"
+    )
 
 
 class CountLineIn(Schema):

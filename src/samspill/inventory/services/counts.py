@@ -54,7 +54,9 @@ def create_count(*, actor, location: Location | int) -> StockCount:
     count = StockCount.objects.create(number=temp_number(), location=location)
     next_number(count, PREFIX)
     levels = list(
-        StockLevel.objects.filter(location=location).exclude(on_hand=0).values_list("product_id", "on_hand")
+        StockLevel.objects.filter(location=location)
+        .exclude(on_hand=0)
+        .values_list("product_id", "on_hand")
     )
     tracking = tracking_of([p for p, _q in levels])
     lots = list(
@@ -68,19 +70,28 @@ def create_count(*, actor, location: Location | int) -> StockCount:
         if tracking[p] == "none"
     ] + [StockCountLine(count=count, product_id=p, lot_id=lot, expected=q) for p, lot, q in lots]
     StockCountLine.objects.bulk_create(lines)
-    audit.record("create", count, actor=actor, changes={"location": [None, location.code], "lines": [None, len(lines)]})
+    audit.record(
+        "create",
+        count,
+        actor=actor,
+        changes={"location": [None, location.code], "lines": [None, len(lines)]},
+    )
     return count
 
 
 def _open(count: StockCount | int) -> StockCount:
-    pk = getattr(count, "pk", count)
+    pk = count.pk if isinstance(count, StockCount) else count
     count = StockCount.objects.select_for_update().select_related("location").get(pk=pk)
-    conflict_if(count.state != StockCount.State.DRAFT, _("This count is already posted."), "count_posted")
+    conflict_if(
+        count.state != StockCount.State.DRAFT, _("This count is already posted."), "count_posted"
+    )
     return count
 
 
 @transaction.atomic
-def add_count_line(*, actor, count: StockCount | int, product, lot: str | None = None) -> StockCountLine:
+def add_count_line(
+    *, actor, count: StockCount | int, product, lot: str | None = None
+) -> StockCountLine:
     """A product (or lot) found at the location that the sheet does not list."""
     check(actor, COUNT)
     count = _open(count)
@@ -90,7 +101,9 @@ def add_count_line(*, actor, count: StockCount | int, product, lot: str | None =
     lot_row = resolve_lot(product, lot, create=True)
     if count.lines.filter(product_id=product.pk, lot=lot_row).exists():
         fail("product", _("The sheet already has a line for this product."))
-    return StockCountLine.objects.create(count=count, product_id=product.pk, lot=lot_row, expected=Decimal(0))
+    return StockCountLine.objects.create(
+        count=count, product_id=product.pk, lot=lot_row, expected=Decimal(0)
+    )
 
 
 @transaction.atomic
@@ -140,16 +153,24 @@ def post_count(*, actor, count: StockCount | int, reason: str) -> StockCount:
     location = count.location
     levels = {
         lv.product_id: lv.on_hand
-        for lv in StockLevel.objects.select_for_update().filter(location=location, product_id__in={ln.product_id for ln in lines})
+        for lv in StockLevel.objects.select_for_update().filter(
+            location=location, product_id__in={ln.product_id for ln in lines}
+        )
     }
     lot_levels = {
         lv.lot_id: lv.on_hand
-        for lv in LotLevel.objects.select_for_update().filter(location=location, lot_id__in={ln.lot_id for ln in lines if ln.lot_id})
+        for lv in LotLevel.objects.select_for_update().filter(
+            location=location, lot_id__in={ln.lot_id for ln in lines if ln.lot_id}
+        )
     }
     loss = virtual(Location.Kind.LOSS)
     moves, adjustments = [], []
     for line in lines:
-        current = lot_levels.get(line.lot_id, Decimal(0)) if line.lot_id else levels.get(line.product_id, Decimal(0))
+        current = (
+            lot_levels.get(line.lot_id, Decimal(0))
+            if line.lot_id
+            else levels.get(line.product_id, Decimal(0))
+        )
         line.expected = current
         difference = qty(line.counted - current)
         if difference == 0:
@@ -166,7 +187,9 @@ def post_count(*, actor, count: StockCount | int, reason: str) -> StockCount:
                 note=reason[:200],
             )
         )
-        adjustments.append({"product_id": line.product_id, "lot_id": line.lot_id, "quantity": str(difference)})
+        adjustments.append(
+            {"product_id": line.product_id, "lot_id": line.lot_id, "quantity": str(difference)}
+        )
     StockCountLine.objects.bulk_update(lines, ["expected"])
     apply_moves(moves, actor=actor)
     before = audit.snapshot(count, exclude=("created_at",))
@@ -178,7 +201,10 @@ def post_count(*, actor, count: StockCount | int, reason: str) -> StockCount:
         "update",
         count,
         actor=actor,
-        changes={**audit.diff(before, audit.snapshot(count, exclude=("created_at",))), "adjustments": [None, adjustments]},
+        changes={
+            **audit.diff(before, audit.snapshot(count, exclude=("created_at",))),
+            "adjustments": [None, adjustments],
+        },
     )
     publish(
         events.CountPosted(

@@ -49,7 +49,7 @@ RETURN_PREFIX = "WH/RET/"
 
 
 def _lock(delivery: Delivery | int) -> Delivery:
-    pk = getattr(delivery, "pk", delivery)
+    pk = delivery.pk if isinstance(delivery, Delivery) else delivery
     return (
         Delivery.objects.select_for_update(of=("self",))
         .select_related("warehouse__stock_location")
@@ -72,12 +72,18 @@ def _state(lines: list[DeliveryLine]) -> str:
 
 def _line_payload(lines) -> list[dict[str, Any]]:
     return [
-        {"order_line_id": line.order_line_id, "product_id": line.product_id, "quantity": str(line.quantity)}
+        {
+            "order_line_id": line.order_line_id,
+            "product_id": line.product_id,
+            "quantity": str(line.quantity),
+        }
         for line in lines
     ]
 
 
-def _new_delivery(*, actor, party_id, warehouse, order_id, order_number, rows, backorder_of=None, note=""):
+def _new_delivery(
+    *, actor, party_id, warehouse, order_id, order_number, rows, backorder_of=None, note=""
+):
     """Create a delivery with lines (product, order_line_id, quantity, consumable), reserve
     stock for it and publish inventory.delivery.created."""
     delivery = Delivery.objects.create(
@@ -161,7 +167,9 @@ def check_availability(*, actor, delivery: Delivery | int) -> Delivery:
     """Reserve what is still missing for an open delivery (after stock came in)."""
     check(actor, HANDLE_DELIVERY)
     delivery = _lock(delivery)
-    conflict_if(not delivery.is_open, _("Only open deliveries can reserve stock."), "delivery_closed")
+    conflict_if(
+        not delivery.is_open, _("Only open deliveries can reserve stock."), "delivery_closed"
+    )
     lines = _lines(delivery)
     reserve_lines(lines, delivery.warehouse.stock_location_id)
     delivery.state = _state(lines)
@@ -180,11 +188,14 @@ def pick(*, actor, delivery: Delivery | int, picks: list[dict[str, Any]]) -> Del
     if not picks:
         fail("picks", _("Enter at least one picked quantity."))
     lines = {line.pk: line for line in _lines(delivery)}
-    picked = {pk: sum((p.quantity for p in line.picks.all()), Decimal(0)) for pk, line in lines.items()}
+    picked = {
+        pk: sum((p.quantity for p in line.picks.all()), Decimal(0)) for pk, line in lines.items()
+    }
     tracking = tracking_of([line.product_id for line in lines.values()])
     new = []
     for index, entry in enumerate(picks):
-        line = lines.get(entry.get("line_id")) if isinstance(entry.get("line_id"), int) else None
+        line_id = entry.get("line_id")
+        line = lines.get(line_id) if isinstance(line_id, int) else None
         field = f"picks.{index}"
         if line is None:
             fail(field, _("This delivery has no such line."))
@@ -198,7 +209,9 @@ def pick(*, actor, delivery: Delivery | int, picks: list[dict[str, Any]]) -> Del
                 _("%(sku)s: %(quantity)s picked, but only %(remaining)s remain to deliver.")
                 % {"sku": line.product.sku, "quantity": quantity, "remaining": remaining},
                 code="over_delivery",
-                errors={f"{field}.quantity": [_("At most %(remaining)s.") % {"remaining": remaining}]},
+                errors={
+                    f"{field}.quantity": [_("At most %(remaining)s.") % {"remaining": remaining}]
+                },
             )
         picked[line.pk] += quantity
         new.append(DeliveryPick(line=line, lot=lot, quantity=quantity))
@@ -207,7 +220,15 @@ def pick(*, actor, delivery: Delivery | int, picks: list[dict[str, Any]]) -> Del
         "update",
         delivery,
         actor=actor,
-        changes={"picked": [None, [f"{p.line.product.sku} {p.quantity}{' ' + p.lot.name if p.lot else ''}" for p in new]]},
+        changes={
+            "picked": [
+                None,
+                [
+                    f"{p.line.product.sku} {p.quantity}{' ' + p.lot.name if p.lot else ''}"
+                    for p in new
+                ],
+            ]
+        },
     )
     return delivery
 
@@ -279,14 +300,20 @@ def ship(*, actor, delivery: Delivery | int) -> Delivery:
         for line in lines
         for p in line.picks.all()
     ]
-    apply_moves(moves, actor=actor, check_negative={line.product_id for line in lines if not line.is_consumable})
+    apply_moves(
+        moves,
+        actor=actor,
+        check_negative={line.product_id for line in lines if not line.is_consumable},
+    )
     DeliveryPick.objects.filter(line__delivery=delivery).delete()
     rest = []
     for line in lines:
         line.done += shipped[line.pk]
         left = line.quantity - line.done
         if left > 0:
-            rest.append((line.product_id, line.order_line_id, left, line.is_consumable, line.reserved))
+            rest.append(
+                (line.product_id, line.order_line_id, left, line.is_consumable, line.reserved)
+            )
             line.reserved = Decimal(0)  # moves to the back order with the rest
     DeliveryLine.objects.bulk_update(lines, ["done", "reserved"])
     before = audit.snapshot(delivery, exclude=("created_at",))
@@ -304,7 +331,12 @@ def ship(*, actor, delivery: Delivery | int) -> Delivery:
             rows=rest,
             backorder_of=delivery,
         )
-    audit.record("update", delivery, actor=actor, changes=audit.diff(before, audit.snapshot(delivery, exclude=("created_at",))))
+    audit.record(
+        "update",
+        delivery,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(delivery, exclude=("created_at",))),
+    )
     publish(
         events.DeliveryDone(
             delivery_id=delivery.pk,
@@ -312,7 +344,11 @@ def ship(*, actor, delivery: Delivery | int) -> Delivery:
             order_id=delivery.order_id,
             party_id=delivery.party_id,
             lines=[
-                {"order_line_id": line.order_line_id, "product_id": line.product_id, "quantity": str(qty(shipped[line.pk]))}
+                {
+                    "order_line_id": line.order_line_id,
+                    "product_id": line.product_id,
+                    "quantity": str(qty(shipped[line.pk])),
+                }
                 for line in lines
                 if shipped[line.pk] > 0
             ],
@@ -330,7 +366,12 @@ def _cancel(delivery: Delivery, *, actor) -> None:
     before = audit.snapshot(delivery, exclude=("created_at",))
     delivery.state = Delivery.State.CANCELLED
     delivery.save(update_fields=["state"])
-    audit.record("update", delivery, actor=actor, changes=audit.diff(before, audit.snapshot(delivery, exclude=("created_at",))))
+    audit.record(
+        "update",
+        delivery,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(delivery, exclude=("created_at",))),
+    )
     publish(
         events.DeliveryCancelled(
             delivery_id=delivery.pk,
@@ -347,7 +388,9 @@ def cancel(*, actor, delivery: Delivery | int) -> Delivery:
     """Cancel an open delivery: reservations released, picks dropped."""
     check(actor, HANDLE_DELIVERY)
     delivery = _lock(delivery)
-    conflict_if(not delivery.is_open, _("Only open deliveries can be cancelled."), "delivery_closed")
+    conflict_if(
+        not delivery.is_open, _("Only open deliveries can be cancelled."), "delivery_closed"
+    )
     _cancel(delivery, actor=actor)
     return delivery
 
@@ -356,7 +399,9 @@ def cancel(*, actor, delivery: Delivery | int) -> Delivery:
 def cancel_for_order(order_id: int, *, actor=None) -> int:
     """Cancel every open delivery of a sales order (sales.order.cancelled). Returns how many."""
     ids = list(
-        Delivery.objects.filter(order_id=order_id, state__in=Delivery.OPEN).values_list("pk", flat=True)
+        Delivery.objects.filter(order_id=order_id, state__in=Delivery.OPEN).values_list(
+            "pk", flat=True
+        )
     )
     for pk in ids:
         _cancel(_lock(pk), actor=actor)
@@ -387,7 +432,11 @@ def receive_return(
         product = get_product(entry.get("product"))
         if product.product_type == "service":
             fail(f"lines.{index}.product", _("Services are not kept in stock."))
-        quantity = convert(product, parse_quantity(entry.get("quantity"), f"lines.{index}.quantity"), entry.get("unit"))
+        quantity = convert(
+            product,
+            parse_quantity(entry.get("quantity"), f"lines.{index}.quantity"),
+            entry.get("unit"),
+        )
         lot = resolve_lot(product, entry.get("lot"), field=f"lines.{index}.lot")
         rows.append((product, quantity, lot))
     delivery = Delivery.objects.create(
@@ -402,7 +451,10 @@ def receive_return(
     )
     next_number(delivery, RETURN_PREFIX)
     created = DeliveryLine.objects.bulk_create(
-        [DeliveryLine(delivery=delivery, product_id=p.pk, quantity=q, done=q) for p, q, _lot in rows]
+        [
+            DeliveryLine(delivery=delivery, product_id=p.pk, quantity=q, done=q)
+            for p, q, _lot in rows
+        ]
     )
     apply_moves(
         [
@@ -420,7 +472,12 @@ def receive_return(
         ],
         actor=actor,
     )
-    audit.record("create", delivery, actor=actor, changes=audit.diff({}, audit.snapshot(delivery, exclude=("created_at",))))
+    audit.record(
+        "create",
+        delivery,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(delivery, exclude=("created_at",))),
+    )
     publish(
         events.ReturnReceived(
             delivery_id=delivery.pk,

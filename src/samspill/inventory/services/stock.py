@@ -35,7 +35,9 @@ from samspill.platform.events import publish
 
 
 @transaction.atomic
-def create_location(*, actor, parent: Location | int, name: str, allow_negative: bool = False) -> Location:
+def create_location(
+    *, actor, parent: Location | int, name: str, allow_negative: bool = False
+) -> Location:
     """A zone or a bin below an internal location of a warehouse (code: parent code/name)."""
     check(actor, CHANGE_LOCATION)
     parent = parent if isinstance(parent, Location) else get_location(parent, "parent")
@@ -44,7 +46,10 @@ def create_location(*, actor, parent: Location | int, name: str, allow_negative:
         fail("name", _("This field is required."))
     if len(name) > 60 or "/" in name:
         fail("name", _("Use at most 60 characters and no “/”."))
-    if parent.kind not in (Location.Kind.VIEW, Location.Kind.INTERNAL) or parent.warehouse_id is None:
+    if (
+        parent.kind not in (Location.Kind.VIEW, Location.Kind.INTERNAL)
+        or parent.warehouse_id is None
+    ):
         fail("parent", _("Zones and bins go inside a warehouse location."))
     code = f"{parent.code}/{name.upper()}"
     if len(code) > 120:
@@ -141,7 +146,11 @@ def adjust_stock(
         "create",
         move,
         actor=actor,
-        changes={"quantity": [None, str(amount)], "location": [None, location.code], "reason": [None, reason]},
+        changes={
+            "quantity": [None, str(amount)],
+            "location": [None, location.code],
+            "reason": [None, reason],
+        },
     )
     publish(
         events.StockAdjusted(
@@ -162,7 +171,11 @@ def reserve_lines(lines: list[DeliveryLine], location_id: int) -> None:
     """Reserve what is missing on `lines` from the available stock at `location_id`.
     The stock level rows are locked (FOR UPDATE) first, so parallel reservations of the
     last units wait for each other and never reserve more than is on hand."""
-    wanted = [line for line in lines if not line.is_consumable and line.reserved < line.quantity - line.done]
+    wanted = [
+        line
+        for line in lines
+        if not line.is_consumable and line.reserved < line.quantity - line.done
+    ]
     if not wanted:
         return
     levels = _lock_levels({(line.product_id, location_id) for line in wanted})
@@ -180,14 +193,20 @@ def reserve_lines(lines: list[DeliveryLine], location_id: int) -> None:
         DeliveryLine.objects.bulk_update(changed, ["reserved"])
 
 
-def release_lines(lines: list[DeliveryLine], location_id: int, amounts: dict[int, Decimal] | None = None) -> None:
+def release_lines(
+    lines: list[DeliveryLine], location_id: int, amounts: dict[int, Decimal] | None = None
+) -> None:
     """Give back the reservations of `lines` (all of it, or `amounts` per line id)."""
     held = [line for line in lines if line.reserved > 0]
     if not held:
         return
     levels = _lock_levels({(line.product_id, location_id) for line in held})
     for line in held:
-        amount = line.reserved if amounts is None else min(line.reserved, amounts.get(line.pk, Decimal(0)))
+        amount = (
+            line.reserved
+            if amounts is None
+            else min(line.reserved, amounts.get(line.pk, Decimal(0)))
+        )
         levels[(line.product_id, location_id)].reserved -= amount
         line.reserved -= amount
     StockLevel.objects.bulk_update(list(levels.values()), ["reserved"])

@@ -57,16 +57,29 @@ def test_delivery_flow_over_the_api(api, ops, sales, put, product, order_payload
     assert shipped["state"] == "done"
     listing = client.get("/api/v1/inventory/deliveries?state=done").json()
     assert [d["number"] for d in listing["items"]] == [delivery.number]
-    assert api(sales).post(f"/api/v1/inventory/deliveries/{delivery.pk}/cancel").status_code in (403, 409)
+    assert api(sales).post(f"/api/v1/inventory/deliveries/{delivery.pk}/cancel").status_code in (
+        403,
+        409,
+    )
 
 
 def test_counts_over_the_api(api, ops, put, product, stock):
     put(product, "3")
     client = api(ops)
-    count = client.post("/api/v1/inventory/counts", {"location_id": stock.pk}, content_type="application/json").json()
+    count = client.post(
+        "/api/v1/inventory/counts", {"location_id": stock.pk}, content_type="application/json"
+    ).json()
     line = count["lines"][0]
-    client.patch(f"/api/v1/inventory/counts/{count['id']}", {"counted": {str(line["id"]): "5"}}, content_type="application/json")
-    posted = client.post(f"/api/v1/inventory/counts/{count['id']}/post", {"reason": "Count"}, content_type="application/json")
+    client.patch(
+        f"/api/v1/inventory/counts/{count['id']}",
+        {"counted": {str(line["id"]): "5"}},
+        content_type="application/json",
+    )
+    posted = client.post(
+        f"/api/v1/inventory/counts/{count['id']}/post",
+        {"reason": "Count"},
+        content_type="application/json",
+    )
     assert posted.json()["state"] == "posted"
     assert Decimal(posted.json()["lines"][0]["difference"]) == 2
 
@@ -79,7 +92,20 @@ def test_returns_and_locations(api, ops, product, customer, stock):
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["kind"] == "return"
-    bad = client.post("/api/v1/inventory/locations", {"parent_id": stock.pk, "name": ""}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/inventory/locations",
+        {"parent_id": stock.pk, "name": ""},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
-    assert client.post("/api/v1/inventory/locations", {"parent_id": stock.pk, "name": "B1"}, content_type="application/json").status_code == 201
-    assert any(loc["code"] == "HOVED/LAGER/B1" for loc in client.get("/api/v1/inventory/locations").json())
+    assert (
+        client.post(
+            "/api/v1/inventory/locations",
+            {"parent_id": stock.pk, "name": "B1"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    assert any(
+        loc["code"] == "HOVED/LAGER/B1" for loc in client.get("/api/v1/inventory/locations").json()
+    )

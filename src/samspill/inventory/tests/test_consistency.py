@@ -26,7 +26,9 @@ step = st.one_of(
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=st.lists(step, min_size=1, max_size=12))
 def test_levels_always_equal_moves_and_reservations(steps, ops, stock, customer, order_payload):
     from django.db import transaction
@@ -39,10 +41,14 @@ def test_levels_always_equal_moves_and_reservations(steps, ops, stock, customer,
     for action, which, amount in steps:
         try:
             if action == "adjust" and amount:
-                services.adjust_stock(actor=ops, product=products[which], location=stock, quantity=amount, reason="h")
+                services.adjust_stock(
+                    actor=ops, product=products[which], location=stock, quantity=amount, reason="h"
+                )
             elif action == "order":
                 order_id += 1
-                services.create_delivery_for_order(order_payload([(products[which], str(amount))], order_id=order_id))
+                services.create_delivery_for_order(
+                    order_payload([(products[which], str(amount))], order_id=order_id)
+                )
             elif action in ("ship", "cancel", "check"):
                 open_ = list(Delivery.objects.filter(state__in=Delivery.OPEN).order_by("pk"))
                 if not open_:
@@ -50,14 +56,22 @@ def test_levels_always_equal_moves_and_reservations(steps, ops, stock, customer,
                 delivery = open_[which % len(open_)]
                 if action == "ship":
                     line = delivery.lines.first()
-                    services.pick(actor=ops, delivery=delivery, picks=[{"line_id": line.pk, "quantity": amount}])
+                    services.pick(
+                        actor=ops,
+                        delivery=delivery,
+                        picks=[{"line_id": line.pk, "quantity": amount}],
+                    )
                     services.ship(actor=ops, delivery=delivery)
                 elif action == "cancel":
                     services.cancel(actor=ops, delivery=delivery)
                 else:
                     services.check_availability(actor=ops, delivery=delivery)
             elif action == "return":
-                services.receive_return(actor=ops, party=customer, lines=[{"product": products[which].pk, "quantity": amount}])
+                services.receive_return(
+                    actor=ops,
+                    party=customer,
+                    lines=[{"product": products[which].pk, "quantity": amount}],
+                )
         except DomainError:
             pass  # refused commands write nothing; the invariant must still hold
         levels = {(lv.product_id, lv.location_id): lv for lv in StockLevel.objects.all()}

@@ -21,7 +21,9 @@ def sales_event(type_, payload):
     )
 
 
-def test_confirmed_order_creates_a_reserved_delivery_once(run_tasks, put, product, stock, order_payload):
+def test_confirmed_order_creates_a_reserved_delivery_once(
+    run_tasks, put, product, stock, order_payload
+):
     put(product, "10")
     event = sales_event("sales.order.confirmed", order_payload([(product, "4")], order_id=42))
     run_tasks()
@@ -29,7 +31,9 @@ def test_confirmed_order_creates_a_reserved_delivery_once(run_tasks, put, produc
     assert delivery.order_number == "SO-2026-00042" and delivery.state == "ready"
     assert StockLevel.objects.get(product=product, location=stock).reserved == Decimal("4.000")
     assert HandledEvent.objects.filter(event=event, subscriber="inventory.create_delivery").exists()
-    OutboxEvent.objects.filter(pk=event.pk).update(status="pending")  # delivered again (at least once)
+    OutboxEvent.objects.filter(pk=event.pk).update(
+        status="pending"
+    )  # delivered again (at least once)
     HandledEvent.objects.filter(event=event).delete()
     run_tasks()
     assert Delivery.objects.filter(order_id=42).count() == 1
@@ -44,13 +48,19 @@ def test_order_of_services_only_gets_no_delivery(run_tasks, order_payload):
     assert not Delivery.objects.exists()
 
 
-def test_cancelled_order_cancels_open_deliveries(run_tasks, put, product, stock, order_payload, customer):
+def test_cancelled_order_cancels_open_deliveries(
+    run_tasks, put, product, stock, order_payload, customer
+):
     put(product, "10")
     sales_event("sales.order.confirmed", order_payload([(product, "4")], order_id=9))
     run_tasks()
-    sales_event("sales.order.cancelled", {"order_id": 9, "number": "SO-2026-00009", "party_id": customer.pk})
+    sales_event(
+        "sales.order.cancelled", {"order_id": 9, "number": "SO-2026-00009", "party_id": customer.pk}
+    )
     run_tasks()
     assert Delivery.objects.get(order_id=9).state == "cancelled"
     assert StockLevel.objects.get(product=product, location=stock).reserved == Decimal("0.000")
     cancelled = OutboxEvent.objects.get(type="inventory.delivery.cancelled")
-    assert cancelled.subjects["party"] == [str(customer.pk)] and cancelled.subjects["order"] == ["9"]
+    assert cancelled.subjects["party"] == [str(customer.pk)] and cancelled.subjects["order"] == [
+        "9"
+    ]

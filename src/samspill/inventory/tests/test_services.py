@@ -37,7 +37,9 @@ def test_adjustment_is_a_double_entry_move(put, product, stock, emitted):
 def test_no_negative_stock_and_nothing_written(put, product, stock, ops):
     put(product, "2")
     with pytest.raises(services.InsufficientStock) as info:
-        services.adjust_stock(actor=ops, product=product, location=stock, quantity="-3", reason="Broken")
+        services.adjust_stock(
+            actor=ops, product=product, location=stock, quantity="-3", reason="Broken"
+        )
     assert "1.000 pcs missing" in str(info.value.message)
     assert StockMove.objects.count() == 1
     assert level(product, stock)[0] == Decimal("2.000")
@@ -46,7 +48,9 @@ def test_no_negative_stock_and_nothing_written(put, product, stock, ops):
 def test_location_that_allows_negative(ops, product, stock):
     bin_ = services.create_location(actor=ops, parent=stock, name="A-01", allow_negative=True)
     assert bin_.code == "HOVED/LAGER/A-01" and bin_.warehouse_id == stock.warehouse_id
-    services.adjust_stock(actor=ops, product=product, location=bin_, quantity="-3", reason="Oversold")
+    services.adjust_stock(
+        actor=ops, product=product, location=bin_, quantity="-3", reason="Oversold"
+    )
     assert level(product, bin_)[0] == Decimal("-3.000")
 
 
@@ -54,10 +58,14 @@ def test_unit_conversion_through_the_catalog(ops, stock):
     from samspill.catalog.models import Unit
 
     flour = ProductFactory(sku="FLOUR", unit=Unit.objects.get(code="kg"))
-    services.adjust_stock(actor=ops, product=flour, location=stock, quantity="2500", unit="g", reason="In")
+    services.adjust_stock(
+        actor=ops, product=flour, location=stock, quantity="2500", unit="g", reason="In"
+    )
     assert level(flour, stock)[0] == Decimal("2.500")
     with pytest.raises(ValidationFailed) as info:
-        services.adjust_stock(actor=ops, product=flour, location=stock, quantity="1", unit="l", reason="In")
+        services.adjust_stock(
+            actor=ops, product=flour, location=stock, quantity="1", unit="l", reason="In"
+        )
     assert "unit" in info.value.errors
 
 
@@ -77,7 +85,9 @@ def test_bad_input_is_rejected(ops, product, stock):
 
 def test_permission_is_checked(sales, product, stock):
     with pytest.raises(PermissionDenied):
-        services.adjust_stock(actor=sales, product=product, location=stock, quantity="1", reason="x")
+        services.adjust_stock(
+            actor=sales, product=product, location=stock, quantity="1", reason="x"
+        )
 
 
 def test_lots_and_serial_numbers(ops, product, stock, put):
@@ -87,10 +97,14 @@ def test_lots_and_serial_numbers(ops, product, stock, put):
     put(product, "5", lot="L-1")
     put(product, "3", lot="L-2")
     with pytest.raises(ValidationFailed) as info:
-        services.adjust_stock(actor=ops, product=product, location=stock, quantity="-1", reason="x", lot="NOPE")
+        services.adjust_stock(
+            actor=ops, product=product, location=stock, quantity="-1", reason="x", lot="NOPE"
+        )
     assert info.value.code == "unknown_lot"
     with pytest.raises(services.InsufficientStock):
-        services.adjust_stock(actor=ops, product=product, location=stock, quantity="-4", reason="x", lot="L-2")
+        services.adjust_stock(
+            actor=ops, product=product, location=stock, quantity="-4", reason="x", lot="L-2"
+        )
     assert [(lv.lot.name, lv.on_hand) for lv in queries.lot_stock(product.pk)] == [
         ("L-1", Decimal("5.000")),
         ("L-2", Decimal("3.000")),
@@ -144,7 +158,9 @@ def test_partial_shipment_creates_a_back_order(ops, put, product, stock, order_p
             "number": delivery.number,
             "order_id": 1,
             "party_id": delivery.party_id,
-            "lines": [{"order_line_id": line.order_line_id, "product_id": product.pk, "quantity": "5.000"}],
+            "lines": [
+                {"order_line_id": line.order_line_id, "product_id": product.pk, "quantity": "5.000"}
+            ],
             "backorder_id": backorder.pk,
         }
     ]
@@ -165,7 +181,10 @@ def test_over_delivery_and_unknown_lot_write_nothing(ops, put, product, order_pa
         services.pick(
             actor=ops,
             delivery=delivery,
-            picks=[{"line_id": line.pk, "quantity": "1"}, {"line_id": line.pk, "quantity": "1", "lot": "X"}],
+            picks=[
+                {"line_id": line.pk, "quantity": "1"},
+                {"line_id": line.pk, "quantity": "1", "lot": "X"},
+            ],
         )
     assert not line.picks.exists()
     with pytest.raises(ValidationFailed):
@@ -179,17 +198,28 @@ def test_shipping_lots(ops, put, product, order_payload):
     delivery = services.create_delivery_for_order(order_payload([(product, "2")]))
     line = delivery.lines.get()
     with pytest.raises(ValidationFailed) as info:
-        services.pick(actor=ops, delivery=delivery, picks=[{"line_id": line.pk, "quantity": "1", "lot": "SN-9"}])
+        services.pick(
+            actor=ops,
+            delivery=delivery,
+            picks=[{"line_id": line.pk, "quantity": "1", "lot": "SN-9"}],
+        )
     assert info.value.code == "unknown_lot"
     services.pick(
         actor=ops,
         delivery=delivery,
-        picks=[{"line_id": line.pk, "quantity": "1", "lot": "SN-1"}, {"line_id": line.pk, "quantity": "1", "lot": "SN-2"}],
+        picks=[
+            {"line_id": line.pk, "quantity": "1", "lot": "SN-1"},
+            {"line_id": line.pk, "quantity": "1", "lot": "SN-2"},
+        ],
     )
     services.ship(actor=ops, delivery=delivery)
     assert queries.lot_stock(product.pk) == []
     # A serial number that left cannot leave again.
-    services.receive_return(actor=ops, party=delivery.party, lines=[{"product": product.pk, "quantity": "1", "lot": "SN-1"}])
+    services.receive_return(
+        actor=ops,
+        party=delivery.party,
+        lines=[{"product": product.pk, "quantity": "1", "lot": "SN-1"}],
+    )
     assert [lv.lot.name for lv in queries.lot_stock(product.pk)] == ["SN-1"]
 
 
@@ -202,7 +232,12 @@ def test_cancelled_order_releases_reservations(ops, put, product, stock, order_p
     assert level(product, stock) == (Decimal("10.000"), Decimal("0.000"))
     assert emitted()[-1] == (
         "inventory.delivery.cancelled",
-        {"delivery_id": delivery.pk, "order_id": 1, "party_id": delivery.party_id, "number": delivery.number},
+        {
+            "delivery_id": delivery.pk,
+            "order_id": 1,
+            "party_id": delivery.party_id,
+            "number": delivery.number,
+        },
     )
     with pytest.raises(Conflict):
         services.ship(actor=ops, delivery=delivery)
@@ -225,7 +260,9 @@ def test_consumables_ship_without_stock(ops, order_payload):
 
 
 def test_customer_return(ops, product, stock, customer, emitted):
-    ret = services.receive_return(actor=ops, party=customer, lines=[{"product": product.pk, "quantity": "2"}], order_id=7)
+    ret = services.receive_return(
+        actor=ops, party=customer, lines=[{"product": product.pk, "quantity": "2"}], order_id=7
+    )
     assert ret.number.startswith("WH/RET/") and ret.kind == Delivery.Kind.RETURN
     assert level(product, stock)[0] == Decimal("2.000")
     assert emitted()[-1][0] == "inventory.return.received"
@@ -239,18 +276,27 @@ def test_stock_count_posts_differences(ops, put, product, stock, emitted):
     put(other, "4")
     count = services.create_count(actor=ops, location=stock)
     lines = {ln.product_id: ln for ln in count.lines.all()}
-    assert {p: ln.expected for p, ln in lines.items()} == {product.pk: Decimal("10.000"), other.pk: Decimal("4.000")}
+    assert {p: ln.expected for p, ln in lines.items()} == {
+        product.pk: Decimal("10.000"),
+        other.pk: Decimal("4.000"),
+    }
     with pytest.raises(ValidationFailed) as info:
-        services.set_counted(actor=ops, count=count, counted={lines[product.pk].pk: "-1", lines[other.pk].pk: "x"})
+        services.set_counted(
+            actor=ops, count=count, counted={lines[product.pk].pk: "-1", lines[other.pk].pk: "x"}
+        )
     assert len(info.value.errors) == 2
-    services.set_counted(actor=ops, count=count, counted={lines[product.pk].pk: "8", lines[other.pk].pk: "4"})
+    services.set_counted(
+        actor=ops, count=count, counted={lines[product.pk].pk: "8", lines[other.pk].pk: "4"}
+    )
     with pytest.raises(ValidationFailed):
         services.post_count(actor=ops, count=count, reason="")
     services.post_count(actor=ops, count=count, reason="Yearly count")
     assert level(product, stock)[0] == Decimal("8.000")
     assert level(other, stock)[0] == Decimal("4.000")
-    posted = [p for t, p in emitted() if t == "inventory.count.posted"][0]
-    assert posted["adjustments"] == [{"product_id": product.pk, "lot_id": None, "quantity": "-2.000"}]
+    posted = next(p for t, p in emitted() if t == "inventory.count.posted")
+    assert posted["adjustments"] == [
+        {"product_id": product.pk, "lot_id": None, "quantity": "-2.000"}
+    ]
     with pytest.raises(Conflict):
         services.post_count(actor=ops, count=count, reason="again")
 

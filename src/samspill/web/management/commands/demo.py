@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
     def steps(self) -> list[Step]:
         from samspill.catalog import demo as catalog_demo
+        from samspill.inventory import demo as inventory_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.users import demo as users_demo
@@ -118,6 +119,7 @@ class Command(BaseCommand):
             Step(
                 "Product catalogue and price lists", lambda: catalog_demo.load(actor=self.actor())
             ),
+            Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
         ]
 
     @staticmethod
