@@ -38,7 +38,7 @@ from samspill.inventory.services.common import (
     tracking_of,
     virtual,
 )
-from samspill.inventory.services.stock import release_lines, reserve_lines
+from samspill.inventory.services.stock import check_serial, release_lines, reserve_lines
 from samspill.parties import queries as parties
 from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
@@ -438,6 +438,8 @@ def receive_return(
             entry.get("unit"),
         )
         lot = resolve_lot(product, entry.get("lot"), field=f"lines.{index}.lot")
+        if lot is not None:
+            check_serial(product, lot, quantity)
         rows.append((product, quantity, lot))
     delivery = Delivery.objects.create(
         number=temp_number(),

@@ -11,6 +11,8 @@ from samspill.inventory import events
 from samspill.inventory.models import (
     DeliveryLine,
     Location,
+    Lot,
+    LotLevel,
     ProductTracking,
     StockLevel,
     StockMove,
@@ -28,6 +30,7 @@ from samspill.inventory.services.common import (
     get_product,
     parse_quantity,
     resolve_lot,
+    tracking_of,
     virtual,
 )
 from samspill.platform import audit
@@ -130,6 +133,8 @@ def adjust_stock(
     if signed < 0:
         amount = -amount
     lot_row = resolve_lot(product, lot, create=amount > 0)
+    if lot_row is not None:
+        check_serial(product, lot_row, amount)
     loss = virtual(Location.Kind.LOSS)
     move = StockMove(
         product_id=product.pk,
@@ -165,6 +170,24 @@ def adjust_stock(
         actor=actor,
     )
     return move
+
+
+def check_serial(product, lot: Lot, amount: Decimal) -> None:
+    """A serial number is one item: it moves one at a time and is in stock at most once."""
+    if tracking_of([product.pk])[product.pk] != ProductTracking.Tracking.SERIAL:
+        return
+    if abs(amount) != 1:
+        fail("quantity", _("A serial number is one item: use quantity 1."))
+    if amount > 0:
+        in_stock = LotLevel.objects.filter(
+            lot=lot, location__kind=Location.Kind.INTERNAL, on_hand__gt=0
+        ).exists()
+        if in_stock:
+            fail(
+                "lot",
+                _("Serial number “%(lot)s” is already in stock.") % {"lot": lot.name},
+                code="serial_in_stock",
+            )
 
 
 def reserve_lines(lines: list[DeliveryLine], location_id: int) -> None:

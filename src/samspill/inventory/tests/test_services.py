@@ -214,13 +214,22 @@ def test_shipping_lots(ops, put, product, order_payload):
     )
     services.ship(actor=ops, delivery=delivery)
     assert queries.lot_stock(product.pk) == []
-    # A serial number that left cannot leave again.
+    # A serial number that left can come back once, and only one at a time.
+    with pytest.raises(ValidationFailed):
+        services.receive_return(
+            actor=ops,
+            party=delivery.party,
+            lines=[{"product": product.pk, "quantity": "2", "lot": "SN-1"}],
+        )
     services.receive_return(
         actor=ops,
         party=delivery.party,
         lines=[{"product": product.pk, "quantity": "1", "lot": "SN-1"}],
     )
     assert [lv.lot.name for lv in queries.lot_stock(product.pk)] == ["SN-1"]
+    with pytest.raises(ValidationFailed) as info:
+        put(product, "1", lot="SN-1")
+    assert info.value.code == "serial_in_stock"
 
 
 def test_cancelled_order_releases_reservations(ops, put, product, stock, order_payload, emitted):
