@@ -30,7 +30,11 @@ class InventoryConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from samspill.inventory import events, models, search  # noqa: F401
+        from samspill.inventory.services.deliveries import merge_parties
+        from samspill.parties.services import register_merge_handler
         from samspill.platform import permissions, registry
+
+        register_merge_handler(merge_parties, app_label=self.label)
 
         post_migrate.connect(_seed, sender=self, dispatch_uid="inventory.setup")
 

@@ -491,3 +491,9 @@ def receive_return(
         actor=actor,
     )
     return delivery
+
+
+def merge_parties(survivor, duplicate, actor) -> None:
+    """Parties merge hook (run inside the merge transaction): the duplicate's deliveries and
+    returns now belong to the surviving party."""
+    Delivery.objects.filter(party=duplicate).update(party=survivor)

@@ -64,3 +64,21 @@ def test_cancelled_order_cancels_open_deliveries(
     assert cancelled.subjects["party"] == [str(customer.pk)] and cancelled.subjects["order"] == [
         "9"
     ]
+
+
+def test_merging_parties_moves_their_deliveries(admin_user, put, product, order_payload, customer):
+    from samspill.parties import services as parties
+    from samspill.parties.tests.factories import OrganizationFactory
+
+    put(product, "5")
+    delivery = services_create(order_payload([(product, "1")]))
+    survivor = OrganizationFactory(name="Kunde AS (ny)")
+    parties.merge_parties(actor=admin_user, survivor=survivor, duplicate=customer)
+    delivery.refresh_from_db()
+    assert delivery.party_id == survivor.pk
+
+
+def services_create(payload):
+    from samspill.inventory import services
+
+    return services.create_delivery_for_order(payload)
