@@ -160,3 +160,13 @@ def test_search_and_party_key_figure(ops, put, product, order_payload, customer)
     assert any(hit.title == delivery.number for hits in found.values() for hit in hits)
     figures = {str(f.label): f.value for f in registry.key_figures(ops, customer)}
     assert figures["Open deliveries"] == 1
+
+
+def test_party_360_shows_deliveries(login, make_user, put, product, order_payload, customer):
+    put(product, "5")
+    delivery = services.create_delivery_for_order(order_payload([(product, "1")]))
+    manager = make_user("management", "sales", language="en")
+    page = login(manager).get(customer.get_absolute_url())
+    assert page.status_code == 200
+    assert "Open deliveries" in page.text
+    assert f"Delivery {delivery.number} was created" in page.text
