@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "samspill.crm",
     "samspill.localization.no",
     "samspill.accounting",
+    "samspill.inventory",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("localization/no/", include("samspill.localization.no.urls")),
     path("accounting/reports/saft/", include("samspill.localization.no.saft.urls")),
     path("accounting/", include("samspill.accounting.urls")),
+    path("inventory/", include("samspill.inventory.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

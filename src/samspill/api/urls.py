@@ -10,6 +10,7 @@ from samspill.api.security import SessionAuth
 from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
 from samspill.crm.api import router as crm_router
+from samspill.inventory.api import router as inventory_router
 from samspill.localization.no.api import router as localization_no_router
 from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
@@ -48,6 +49,7 @@ problems.install(api)
 
 api.add_router("/parties", parties_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/inventory", inventory_router)
 api.add_router("/organization", organization_router)
 api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)

@@ -105,6 +105,7 @@ class Command(BaseCommand):
         from samspill.accounting import demo as accounting_demo
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
+        from samspill.inventory import demo as inventory_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.parties import queries as parties_queries
@@ -135,6 +136,7 @@ class Command(BaseCommand):
                 "Chart of accounts, VAT codes and a year of vouchers",
                 lambda: accounting_demo.load(actor=self.actor()),
             ),
+            Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
         ]
 
     @staticmethod

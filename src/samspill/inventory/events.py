@@ -1,0 +1,144 @@
+"""Events inventory publishes. Deliveries are subjects of kind "delivery" (and their
+customer of kind "party", the sales order of kind "order"), so they show on the party's
+360-degree view and the order's timeline. Payloads follow docs/events.md and the contract
+with sales (`inventory.delivery.done`, `inventory.delivery.cancelled`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samspill.platform.events import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryCreated(Event):
+    type: ClassVar[str] = "inventory.delivery.created"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A delivery to a customer was created")
+    subject_fields: ClassVar[dict[str, str]] = {
+        "party_id": "party",
+        "order_id": "order",
+        "delivery_id": "delivery",
+    }
+
+    delivery_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+    backorder_of: int | None = None
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Delivery %(number)s was created") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryDone(Event):
+    type: ClassVar[str] = "inventory.delivery.done"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A delivery (or part of it) was shipped")
+    subject_fields: ClassVar[dict[str, str]] = {
+        "party_id": "party",
+        "order_id": "order",
+        "delivery_id": "delivery",
+    }
+
+    delivery_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    backorder_id: int | None = None
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        if payload.get("backorder_id"):
+            return gettext("Delivery %(number)s was shipped in part; the rest follows") % payload
+        return gettext("Delivery %(number)s was shipped") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryCancelled(Event):
+    type: ClassVar[str] = "inventory.delivery.cancelled"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A delivery was cancelled and its reservations released")
+    subject_fields: ClassVar[dict[str, str]] = {
+        "party_id": "party",
+        "order_id": "order",
+        "delivery_id": "delivery",
+    }
+
+    delivery_id: int
+    order_id: int | None
+    party_id: int | None = None
+    number: str = ""
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Delivery %(number)s was cancelled") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnReceived(Event):
+    type: ClassVar[str] = "inventory.return.received"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Goods returned by a customer were received")
+    subject_fields: ClassVar[dict[str, str]] = {
+        "party_id": "party",
+        "order_id": "order",
+        "delivery_id": "delivery",
+    }
+
+    delivery_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Return %(number)s was received") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockAdjusted(Event):
+    type: ClassVar[str] = "inventory.stock.adjusted"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Stock of a product was adjusted by hand")
+    subject_fields: ClassVar[dict[str, str]] = {"product_id": "product"}
+
+    product_id: int
+    sku: str
+    location_id: int
+    location: str
+    quantity: str  # signed, in the product's unit
+    lot: str = ""
+    reason: str = ""
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Stock of %(sku)s at %(location)s adjusted by %(quantity)s") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountPosted(Event):
+    type: ClassVar[str] = "inventory.count.posted"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A stock count was posted and its differences adjusted")
+    subject_fields: ClassVar[dict[str, str]] = {"count_id": "stockcount"}
+
+    count_id: int
+    number: str
+    location_id: int
+    location: str
+    reason: str
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Stock count %(number)s at %(location)s was posted") % payload

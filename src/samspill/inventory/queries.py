@@ -1,0 +1,240 @@
+"""Read side of inventory: stock levels, availability, deliveries, locations, counts.
+
+On hand, reserved and available come from the stock levels, the summary of the done moves
+and the open reservations kept in the same transaction as they change; `on_hand_from_moves`
+computes the same numbers from the moves alone (tests prove they agree)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from samspill.inventory.models import (
+    Delivery,
+    DeliveryLine,
+    DeliveryPick,
+    Location,
+    Lot,
+    LotLevel,
+    ProductTracking,
+    StockCount,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+from samspill.platform.errors import NotFound
+from samspill.platform.permissions import VIEW, restrict
+
+
+def stock_levels(user=None) -> QuerySet[StockLevel]:
+    """Stock at internal locations, with product and location, available annotated."""
+    queryset = (
+        StockLevel.objects.filter(location__kind=Location.Kind.INTERNAL)
+        .select_related("product", "product__unit", "location")
+        .annotate(available_qty=F("on_hand") - F("reserved"))
+    )
+    return restrict(queryset, user, VIEW)
+
+
+def product_stock(product_id: int) -> list[StockLevel]:
+    """One product's stock at every internal location (one indexed query)."""
+    return list(
+        StockLevel.objects.filter(product_id=product_id, location__kind=Location.Kind.INTERNAL)
+        .select_related("location")
+        .order_by("location__code")
+    )
+
+
+def availability(product_ids, location_id: int | None = None) -> dict[int, dict[str, Decimal]]:
+    """{product id: {on_hand, reserved, available}} summed over internal locations (or one
+    location), in one aggregate query."""
+    queryset = StockLevel.objects.filter(
+        product_id__in=list(product_ids), location__kind=Location.Kind.INTERNAL
+    )
+    if location_id is not None:
+        queryset = queryset.filter(location_id=location_id)
+    rows = queryset.values("product_id").annotate(
+        on_hand_sum=Sum("on_hand"), reserved_sum=Sum("reserved")
+    )
+    result = {
+        pk: {
+            "on_hand": Decimal("0.000"),
+            "reserved": Decimal("0.000"),
+            "available": Decimal("0.000"),
+        }
+        for pk in product_ids
+    }
+    for row in rows:
+        result[row["product_id"]] = {
+            "on_hand": row["on_hand_sum"],
+            "reserved": row["reserved_sum"],
+            "available": row["on_hand_sum"] - row["reserved_sum"],
+        }
+    return result
+
+
+def on_hand_from_moves() -> dict[tuple[int, int], Decimal]:
+    """(product, location) -> on hand, aggregated in SQL from the done moves alone."""
+    done = StockMove.objects.filter(state=StockMove.State.DONE)
+    result: dict[tuple[int, int], Decimal] = {}
+    incoming = done.values_list("product_id", "to_location_id").annotate(total=Sum("quantity"))
+    for product_id, location_id, total in incoming:
+        key = (product_id, location_id)
+        result[key] = result.get(key, Decimal(0)) + total
+    outgoing = done.values_list("product_id", "from_location_id").annotate(total=Sum("quantity"))
+    for product_id, location_id, total in outgoing:
+        key = (product_id, location_id)
+        result[key] = result.get(key, Decimal(0)) - total
+    return result
+
+
+def reserved_from_deliveries() -> dict[tuple[int, int], Decimal]:
+    """(product, location) -> reserved, aggregated from the open delivery lines."""
+    rows = (
+        DeliveryLine.objects.filter(delivery__state__in=Delivery.OPEN, reserved__gt=0)
+        .values("product_id", "delivery__warehouse__stock_location_id")
+        .annotate(total=Sum("reserved"))
+    )
+    return {
+        (r["product_id"], r["delivery__warehouse__stock_location_id"]): r["total"] for r in rows
+    }
+
+
+def lot_stock(product_id: int) -> list[LotLevel]:
+    return list(
+        LotLevel.objects.filter(lot__product_id=product_id, location__kind=Location.Kind.INTERNAL)
+        .exclude(on_hand=0)
+        .select_related("lot", "location")
+        .order_by("lot__name", "location__code")
+    )
+
+
+def tracking(product_id: int) -> str:
+    row = ProductTracking.objects.filter(product_id=product_id).first()
+    return row.tracking if row else ProductTracking.Tracking.NONE
+
+
+def recent_moves(product_id: int, limit: int = 20) -> list[StockMove]:
+    return list(
+        StockMove.objects.filter(product_id=product_id)
+        .select_related("from_location", "to_location", "lot", "created_by")
+        .order_by("-done_at", "-pk")[:limit]
+    )
+
+
+# --- Locations ----------------------------------------------------------------------------
+
+
+def warehouses() -> QuerySet[Warehouse]:
+    return Warehouse.objects.select_related("view_location", "stock_location", "output_location")
+
+
+def locations(user=None) -> QuerySet[Location]:
+    return restrict(Location.objects.select_related("parent", "warehouse"), user, VIEW)
+
+
+def location_tree(user=None) -> list[tuple[Location, int]]:
+    """Every location with its depth, parents before children (one query)."""
+    rows = list(locations(user).order_by("code"))
+    children: dict[int | None, list[Location]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    known = {r.pk for r in rows}
+    result: list[tuple[Location, int]] = []
+
+    def walk(node: Location, depth: int) -> None:
+        result.append((node, depth))
+        for child in children.get(node.pk, []):
+            walk(child, depth + 1)
+
+    for row in rows:
+        if row.parent_id is None or row.parent_id not in known:
+            walk(row, 0)
+    return result
+
+
+def internal_locations() -> QuerySet[Location]:
+    return Location.objects.filter(kind=Location.Kind.INTERNAL, is_active=True).order_by("code")
+
+
+# --- Deliveries ---------------------------------------------------------------------------
+
+
+def delivery_list(user=None) -> QuerySet[Delivery]:
+    return restrict(Delivery.objects.select_related("party", "warehouse"), user, VIEW)
+
+
+def get_delivery(user, pk) -> Delivery:
+    delivery = delivery_list(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if delivery is None:
+        raise NotFound(_("There is no delivery with this id."))
+    return delivery
+
+
+def delivery_lines(delivery: Delivery) -> list[DeliveryLine]:
+    from django.db.models import Prefetch
+
+    lines = list(
+        delivery.lines.select_related("product", "product__unit").prefetch_related(
+            Prefetch("picks", queryset=DeliveryPick.objects.select_related("lot"))
+        )
+    )
+    for line in lines:
+        line.picked = sum((p.quantity for p in line.picks.all()), Decimal(0))  # type: ignore[attr-defined]
+        line.remaining = line.quantity - line.done  # type: ignore[attr-defined]
+    return lines
+
+
+def open_deliveries_count(party_id: int) -> int:
+    return Delivery.objects.filter(
+        party_id=party_id, kind=Delivery.Kind.OUTGOING, state__in=Delivery.OPEN
+    ).count()
+
+
+def deliveries_for_order(order_id: int) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(order_id=order_id).order_by("pk")
+
+
+# --- Lots and counts --------------------------------------------------------------------
+
+
+def search_lots(user, q: str, limit: int = 10) -> list[Lot]:
+    return list(
+        restrict(Lot.objects.select_related("product"), user, VIEW)
+        .filter(name__icontains=q.strip())
+        .order_by("name")[:limit]
+    )
+
+
+def search_deliveries(user, q: str, limit: int = 10) -> list[Delivery]:
+    q = q.strip()
+    return list(
+        delivery_list(user)
+        .filter(Q(number__icontains=q) | Q(order_number__iexact=q))
+        .order_by("-pk")[:limit]
+    )
+
+
+def count_list(user=None) -> QuerySet[StockCount]:
+    from django.db.models import Count
+
+    return restrict(
+        StockCount.objects.select_related("location").annotate(line_count=Count("lines")),
+        user,
+        VIEW,
+    )
+
+
+def get_count(user, pk) -> StockCount:
+    count = count_list(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if count is None:
+        raise NotFound(_("There is no stock count with this id."))
+    return count
+
+
+def count_lines(count: StockCount):
+    return count.lines.select_related("product", "product__unit", "lot").order_by(
+        "product__sku", "lot__name"
+    )

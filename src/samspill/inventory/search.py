@@ -1,0 +1,48 @@
+"""What inventory plugs into the shell: global search by delivery number (or the sales
+order number) and by lot or serial number; the open deliveries on the party 360 view."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samspill.inventory import queries
+from samspill.platform.permissions import allowed
+from samspill.platform.registry import KeyFigure, SearchHit
+
+
+def search_hits(user, q: str, limit: int) -> list[SearchHit]:
+    hits = [
+        SearchHit(
+            kind=_("Delivery"),
+            title=delivery.number,
+            url=delivery.get_absolute_url(),
+            subtitle=" · ".join(
+                str(x)
+                for x in (delivery.party, delivery.order_number, delivery.get_state_display())
+                if x
+            ),
+        )
+        for delivery in queries.search_deliveries(user, q, limit)
+    ]
+    if allowed(user, "inventory.view_lot"):
+        hits += [
+            SearchHit(
+                kind=_("Lot or serial number"),
+                title=lot.name,
+                url=reverse("inventory:product_stock", args=[lot.product_id]),
+                subtitle=f"{lot.product.sku} · {lot.product.name}",
+            )
+            for lot in queries.search_lots(user, q, limit)
+        ]
+    return hits[:limit]
+
+
+def key_figures(user, party) -> list[KeyFigure]:
+    return [
+        KeyFigure(
+            label=_("Open deliveries"),
+            value=queries.open_deliveries_count(party.pk),
+            url=reverse("inventory:delivery_list") + f"?party={party.pk}&state=open",
+        )
+    ]

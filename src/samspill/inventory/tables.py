@@ -1,0 +1,112 @@
+"""Tables of the inventory UI: the list pages and their CSV/XLSX export."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from samspill.inventory.models import Delivery, StockCount, StockLevel
+
+NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+
+def quantity(value) -> str:
+    return number_format(value, decimal_pos=3, use_l10n=True, force_grouping=True)
+
+
+class QuantityColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return quantity(value)
+
+    def value(self, value):
+        return value
+
+
+class StockTable(tables.Table):
+    sku = tables.Column(verbose_name=_("SKU"), accessor="product__sku", order_by=("product__sku",))
+    name = tables.Column(
+        verbose_name=_("Product"), accessor="product__name_nb", order_by=("product__name_nb",)
+    )
+    location = tables.Column(
+        verbose_name=_("Location"), accessor="location__code", order_by=("location__code",)
+    )
+    on_hand = QuantityColumn(verbose_name=_("On hand"))
+    reserved = QuantityColumn(verbose_name=_("Reserved"))
+    available = QuantityColumn(
+        verbose_name=_("Available"), accessor="available_qty", order_by=("available_qty",)
+    )
+    unit = tables.Column(verbose_name=_("Unit"), accessor="product__unit__code", orderable=False)
+
+    class Meta:
+        model = StockLevel
+        fields = ("sku", "name", "location", "on_hand", "reserved", "available", "unit")
+        order_by = ("sku",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No stock.")
+
+    def render_sku(self, record):
+        url = reverse("inventory:product_stock", args=[record.product_id])
+        return format_html('<a href="{}">{}</a>', url, record.product.sku)
+
+    def render_name(self, record):
+        return record.product.name
+
+    def value_name(self, record):
+        return record.product.name
+
+
+class DeliveryTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    party = tables.Column(verbose_name=_("Customer"), order_by=("party__name",))
+    order_number = tables.Column(verbose_name=_("Order"))
+    state = tables.Column(verbose_name=_("State"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    done_at = tables.DateTimeColumn(verbose_name=_("Shipped"), short=True)
+
+    class Meta:
+        model = Delivery
+        fields = ("number", "kind", "party", "order_number", "state", "created_at", "done_at")
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No deliveries.")
+
+    def render_state(self, record):
+        css = {
+            "waiting": "text-bg-warning",
+            "ready": "text-bg-info",
+            "done": "text-bg-success",
+            "cancelled": "text-bg-secondary",
+        }[record.state]
+        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+
+    def value_state(self, record):
+        return record.get_state_display()
+
+
+class CountTable(tables.Table):
+    number = tables.Column(verbose_name=_("Number"), linkify=True)
+    location = tables.Column(
+        verbose_name=_("Location"), accessor="location__code", order_by=("location__code",)
+    )
+    state = tables.Column(verbose_name=_("State"))
+    line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
+    reason = tables.Column(verbose_name=_("Reason"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    posted_at = tables.DateTimeColumn(verbose_name=_("Posted"), short=True)
+
+    class Meta:
+        model = StockCount
+        fields = ("number", "location", "state", "line_count", "reason", "created_at", "posted_at")
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No stock counts.")

@@ -1,0 +1,17 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from samspill.inventory import views
+
+app_name = "inventory"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="inventory:stock_list"), name="index"),
+    path("stock/", views.StockListView.as_view(), name="stock_list"),
+    path("products/<int:pk>/", views.ProductStockView.as_view(), name="product_stock"),
+    path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
+    path("deliveries/<int:pk>/", views.DeliveryDetailView.as_view(), name="delivery_detail"),
+    path("returns/new/", views.ReturnView.as_view(), name="return_create"),
+    path("counts/", views.CountListView.as_view(), name="count_list"),
+    path("counts/<int:pk>/", views.CountDetailView.as_view(), name="count_detail"),
+    path("locations/", views.LocationListView.as_view(), name="location_list"),
+]
