@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samspill.organization",
     "samspill.parties",
     "samspill.catalog",
+    "samspill.sales",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

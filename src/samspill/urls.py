@@ -11,6 +11,7 @@ urlpatterns = [
     path("organization/", include("samspill.organization.urls")),
     path("parties/", include("samspill.parties.urls")),
     path("catalog/", include("samspill.catalog.urls")),
+    path("sales/", include("samspill.sales.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("platform/", include("samspill.platform.urls")),
     path("api/v1/", api.urls),

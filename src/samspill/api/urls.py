@@ -11,6 +11,7 @@ from samspill.catalog.api import router as catalog_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
+from samspill.sales.api import router as sales_router
 from samspill.users.api import router as users_router
 from samspill.users.auth import TokenAuth
 
@@ -48,3 +49,4 @@ api.add_router("/organization", organization_router)
 api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)
 api.add_router("/automation", automation_router)
+api.add_router("/sales", sales_router)
