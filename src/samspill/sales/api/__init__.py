@@ -1,12 +1,11 @@
 """/api/v1/sales: thin adapters over `services` and `queries`. Every write is one service
 call (one transaction), so a failed request writes nothing; errors are problem+json."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.responses import Status
 
 from samspill.catalog import queries as catalog
 from samspill.platform.errors import ValidationFailed
@@ -26,6 +25,7 @@ from samspill.sales.api.schemas import (
     QuoteOut,
     QuotePatch,
     SendIn,
+    TokenDeclineIn,
     TokenIn,
 )
 from samspill.sales.filters import OrderFilterSet, QuoteFilterSet
@@ -85,7 +85,7 @@ def create_quote(request, payload: QuoteIn):
         opportunity_ref=payload.opportunity_ref,
         lines=_lines(payload.lines),
     )
-    return 201, _quote(request, quote.pk)
+    return Status(201, _quote(request, quote.pk))
 
 
 def _quote(request, pk):
@@ -139,7 +139,7 @@ def quote_link(request, quote_id: int):
 def accept_quote(request, quote_id: int):
     quote = queries.get_quote(request.user, quote_id)
     order = services.accept_quote(quote, actor=request.user)
-    return 201, _order(request, order.pk)
+    return Status(201, _order(request, order.pk))
 
 
 @router.post("/quotes/{int:quote_id}/decline", response=QuoteDetailOut, summary="Decline")
@@ -157,7 +157,7 @@ def decline_quote(request, quote_id: int, payload: DeclineIn):
 )
 def accept_by_token(request, payload: TokenIn):
     order = services.accept_by_token(payload.token)
-    return 201, {"order_number": order.number, "status": order.status}
+    return Status(201, {"order_number": order.number, "status": order.status})
 
 
 @router.post(
@@ -166,8 +166,8 @@ def accept_by_token(request, payload: TokenIn):
     auth=None,
     summary="The customer declines with the token of their link (no login)",
 )
-def decline_by_token(request, payload: TokenIn, reason: str = ""):
-    quote = services.decline_by_token(payload.token, reason=reason)
+def decline_by_token(request, payload: TokenDeclineIn):
+    quote = services.decline_by_token(payload.token, reason=payload.reason)
     return {"quote_number": quote.number, "status": quote.status}
 
 
@@ -175,9 +175,7 @@ def decline_by_token(request, payload: TokenIn, reason: str = ""):
 
 
 def _order(request, pk):
-    order = queries.get_order(request.user, pk)
-    order.lines_all = queries.lines_of(order)
-    return order
+    return queries.get_order(request.user, pk)
 
 
 @router.get("/orders", response=list[OrderOut], summary="List sales orders")
@@ -204,7 +202,7 @@ def create_order(request, payload: OrderIn):
         opportunity_ref=payload.opportunity_ref,
         lines=_lines(payload.lines),
     )
-    return 201, _order(request, order.pk)
+    return Status(201, _order(request, order.pk))
 
 
 @router.get("/orders/{int:order_id}", response=OrderDetailOut, summary="A sales order")

@@ -139,6 +139,10 @@ class TokenIn(Schema):
     token: str = Field(..., max_length=500)
 
 
+class TokenDeclineIn(TokenIn):
+    reason: str = Field("", max_length=2000)
+
+
 class LinkOut(Schema):
     url: str
     token: str

@@ -46,17 +46,17 @@ def _order_or_404(request, pk) -> Order:
         raise Http404(str(exc.message)) from exc
 
 
-def _run(request, func, *args, success: str = "", **kwargs):
+def _run(http_request, func, *args, success: str = "", **kwargs):
     """Call a service; a DomainError becomes a message on the page (never a 500)."""
     try:
         result = func(*args, **kwargs)
     except DomainPermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(http_request, str(exc.message))
         return None
     if success:
-        messages.success(request, success)
+        messages.success(http_request, success)
     return result
 
 
