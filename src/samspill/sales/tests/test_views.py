@@ -9,6 +9,8 @@ from samspill.sales.models import Order, Quote
 
 pytestmark = pytest.mark.django_db
 
+# Pages are shown in the user's language (nb by default): these tests read the Norwegian.
+
 
 def _form(customer, rows, **extra):
     data = {
@@ -45,7 +47,7 @@ def test_form_errors_are_shown_on_their_rows_and_nothing_is_saved(login, seller,
     )
     assert response.status_code == 422
     body = response.content.decode()
-    assert "There is no product with the SKU NOPE." in body
+    assert "Det finnes ikke noe produkt med varenummer NOPE." in body
     assert not Quote.objects.exists()
 
 
@@ -78,22 +80,22 @@ def test_send_and_public_accept_and_order_page(login, seller, customer, quote_li
     url = reverse("sales:public_quote", args=[services.quote_token(quote)])
     page = client.get(url)
     assert page.status_code == 200
-    assert "Accept the quote" in page.content.decode()
+    assert "Aksepter tilbudet" in page.content.decode()
     done = client.post(url, {"answer": "accept"})
     assert done.status_code == 200
     order = Order.objects.get()
     assert order.number in done.content.decode()
     again = client.post(url, {"answer": "accept"})
     assert again.status_code == 409
-    assert "already" in again.content.decode()
+    assert "allerede" in again.content.decode()
     bad = client.get(reverse("sales:public_quote", args=["tampered:token"]))
     assert bad.status_code == 400
-    assert "not valid" in bad.content.decode()
+    assert "ikke gyldig" in bad.content.decode()
 
     staff = login(seller)
     order_page = staff.get(order.get_absolute_url())
     assert order_page.status_code == 200
-    assert "Confirmed" in order_page.content.decode()
+    assert "Bekreftet" in order_page.content.decode()
 
 
 def test_cancel_refused_shows_message(login, seller, customer, quote_lines):
@@ -102,7 +104,7 @@ def test_cancel_refused_shows_message(login, seller, customer, quote_lines):
     services.record_invoice(order.pk, "10")
     client = login(seller)
     response = client.post(reverse("sales:order_cancel", args=[order.pk]), follow=True)
-    assert "credit note" in response.content.decode()
+    assert "kreditnota" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Order.Status.CONFIRMED
 
@@ -141,7 +143,7 @@ def test_party_page_shows_sales_key_figures(login, seller, customer, quote_lines
     services.create_quote(actor=seller, party=customer, lines=quote_lines)
     page = login(seller).get(reverse("parties:detail", args=[customer.pk]))
     body = page.content.decode()
-    assert "Open quotes" in body and "Orders this year" in body
+    assert "Åpne tilbud" in body and "Ordrer i år" in body
 
 
 def test_search_finds_numbers(login, seller, customer, quote_lines):
