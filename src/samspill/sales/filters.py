@@ -32,11 +32,15 @@ class QuoteFilterSet(django_filters.FilterSet):
     open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
     party = django_filters.NumberFilter(label=_("Customer id"), field_name="party_id")
     issued_from = django_filters.DateFilter(
-        label=_("Date from"), field_name="issue_date", lookup_expr="gte",
+        label=_("Date from"),
+        field_name="issue_date",
+        lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     issued_to = django_filters.DateFilter(
-        label=_("Date to"), field_name="issue_date", lookup_expr="lte",
+        label=_("Date to"),
+        field_name="issue_date",
+        lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -72,11 +76,15 @@ class OrderFilterSet(django_filters.FilterSet):
     )
     party = django_filters.NumberFilter(label=_("Customer id"), field_name="party_id")
     ordered_from = django_filters.DateFilter(
-        label=_("Date from"), field_name="order_date", lookup_expr="gte",
+        label=_("Date from"),
+        field_name="order_date",
+        lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     ordered_to = django_filters.DateFilter(
-        label=_("Date to"), field_name="order_date", lookup_expr="lte",
+        label=_("Date to"),
+        field_name="order_date",
+        lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

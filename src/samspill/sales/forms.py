@@ -51,7 +51,8 @@ class DocumentForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="NOK")
     price_list = forms.ChoiceField(label=_("Price list"), required=False)
     language = forms.ChoiceField(
-        label=_("Language of the document"), choices=[("", "—"), *Language.choices],
+        label=_("Language of the document"),
+        choices=[("", "—"), *Language.choices],
         required=False,
     )
     reference = forms.CharField(label=_("Customer reference"), max_length=100, required=False)
@@ -105,7 +106,9 @@ class OrderForm(DocumentForm):
         label=_("Invoicing"), choices=Order.InvoicingPolicy.choices
     )
     warehouse_code = forms.CharField(
-        label=_("Warehouse"), max_length=20, required=False,
+        label=_("Warehouse"),
+        max_length=20,
+        required=False,
         help_text=_("Empty: the default warehouse."),
     )
 
@@ -127,6 +130,8 @@ class SendForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=2000,
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

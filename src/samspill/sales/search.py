@@ -24,7 +24,11 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
                 title=row.number,
                 url=row.get_absolute_url(),
                 subtitle=" · ".join(
-                    [row.party.display_name, row.get_status_display(), f"{row.total} {row.currency}"]
+                    [
+                        row.party.display_name,
+                        row.get_status_display(),
+                        f"{row.total} {row.currency}",
+                    ]
                 ),
             )
         )

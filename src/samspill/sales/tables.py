@@ -46,8 +46,16 @@ class QuoteTable(tables.Table):
 
     class Meta:
         model = Quote
-        fields = ("number", "party", "issue_date", "valid_until", "status", "currency",
-                  "net_total", "total")
+        fields = (
+            "number",
+            "party",
+            "issue_date",
+            "valid_until",
+            "status",
+            "currency",
+            "net_total",
+            "total",
+        )
         order_by = ("-issue_date",)
         attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No quotes.")
@@ -84,8 +92,17 @@ class OrderTable(tables.Table):
 
     class Meta:
         model = Order
-        fields = ("number", "party", "order_date", "status", "delivery_status",
-                  "invoice_status", "payment_status", "currency", "total")
+        fields = (
+            "number",
+            "party",
+            "order_date",
+            "status",
+            "delivery_status",
+            "invoice_status",
+            "payment_status",
+            "currency",
+            "total",
+        )
         order_by = ("-order_date",)
         attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No sales orders.")

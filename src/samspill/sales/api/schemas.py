@@ -14,7 +14,10 @@ class LineIn(Schema):
     product_id: int
     quantity: Decimal = Field(..., gt=0, max_digits=15, decimal_places=3)
     unit_price: Decimal | None = Field(
-        None, ge=0, max_digits=12, decimal_places=2,
+        None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
         description="Leave out for the price list / catalog price (changing it needs the "
         "price permission).",
     )

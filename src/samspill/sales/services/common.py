@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from samspill.platform.permissions import require
 from samspill.sales.models import HUNDRED, Counter, Line, money
 
 MAX_LINES = 500
+L = TypeVar("L", bound=Line)
 MAX_DISCOUNT = Decimal("100")
 MAX_UNIT_PRICE = Decimal("9999999999.99")
 
@@ -75,13 +76,16 @@ def resolve_contact(value, party, errors: dict[str, list[str]]):
     if contact is None or contact.kind != "person":
         errors.setdefault("contact", []).append(_("Choose a person as contact."))
         return None
-    if party is not None and party.kind == "organization":
-        if not parties.contacts_of(party).filter(person=contact).exists():
-            errors.setdefault("contact", []).append(
-                _("%(name)s is not a contact person of %(customer)s.")
-                % {"name": contact.display_name, "customer": party.display_name}
-            )
-            return None
+    if (
+        party is not None
+        and party.kind == "organization"
+        and not parties.contacts_of(party).filter(person=contact).exists()
+    ):
+        errors.setdefault("contact", []).append(
+            _("%(name)s is not a contact person of %(customer)s.")
+            % {"name": contact.display_name, "customer": party.display_name}
+        )
+        return None
     return contact
 
 
@@ -135,7 +139,7 @@ def _as_input(raw: LineInput | Mapping[str, Any]) -> LineInput:
 
 
 def build_lines(
-    line_model: type[Line],
+    line_model: type[L],
     raw_lines: Iterable[LineInput | Mapping[str, Any]],
     *,
     actor,
@@ -144,7 +148,7 @@ def build_lines(
     on: date,
     language: str,
     errors: dict[str, list[str]],
-) -> list[Line]:
+) -> list[L]:
     """Unsaved lines priced from the catalog (prices_for: price list and quantity breaks, one
     query). A unit price or a discount other than the catalog's needs the permission
     sales.price_quote. Errors are keyed "lines.<index>.<field>"."""
@@ -211,7 +215,7 @@ def build_lines(
     except DomainError as exc:
         errors.setdefault("lines", []).append(str(exc.message))
         return []
-    lines: list[Line] = []
+    lines: list[L] = []
     for (index, product, quantity), catalog_price in zip(priced, prices, strict=True):
         price, discount, description = parsed[index]
         if price is None:

@@ -251,9 +251,7 @@ def confirm_order(order: Order, *, actor) -> Order:
     order.status = Order.Status.CONFIRMED
     order.confirmed_at = timezone.now()
     order.save(update_fields=["status", "confirmed_at", "updated_at"])
-    audit.record(
-        "update", order, actor=actor, changes={"status": ["draft", "confirmed"]}
-    )
+    audit.record("update", order, actor=actor, changes={"status": ["draft", "confirmed"]})
     publish(
         events.OrderConfirmed(
             order_id=order.pk,
@@ -357,7 +355,10 @@ def record_delivery(
         status = Order.DeliveryStatus.NOTHING
     if status != order.delivery_status:
         audit.record(
-            "update", order, actor=None, changes={"delivery_status": [order.delivery_status, status]}
+            "update",
+            order,
+            actor=None,
+            changes={"delivery_status": [order.delivery_status, status]},
         )
         order.delivery_status = status
         order.save(update_fields=["delivery_status", "updated_at"])

@@ -100,7 +100,7 @@ def _header(quote: Quote, data: Mapping[str, Any], errors, party) -> None:
         if quote.language not in Language.values:
             errors.setdefault("language", []).append(_("Choose Norwegian or English."))
     for field in ("issue_date", "valid_until"):
-        if field in data and data[field]:
+        if data.get(field):
             setattr(quote, field, data[field])
     for field in ("terms", "notes", "reference", "opportunity_ref"):
         if field in data:
@@ -191,8 +191,10 @@ def update_quote(
         raise ValidationFailed(errors={f: [_("This field cannot be changed.")] for f in unknown})
     quote = _lock(quote)
     if not quote.is_editable:
-        raise WrongState(_("Only a draft quote can be changed; this one is %(status)s.")
-                         % {"status": quote.get_status_display()})
+        raise WrongState(
+            _("Only a draft quote can be changed; this one is %(status)s.")
+            % {"status": quote.get_status_display()}
+        )
     before = audit.snapshot(quote)
     old_lines = list(quote.lines.all())
     errors: dict[str, list[str]] = {}
@@ -252,9 +254,10 @@ def quote_from_token(token: str) -> Quote:
         raise BadLink(
             _("This link is not valid. Check that you copied all of it, or ask us for a new one.")
         ) from exc
+    pk = data.get("q") if isinstance(data, dict) else None
     quote = (
-        Quote.objects.select_related("party", "contact").filter(pk=data.get("q")).first()
-        if isinstance(data, dict)
+        Quote.objects.select_related("party", "contact").filter(pk=pk).first()
+        if isinstance(pk, int)
         else None
     )
     if quote is None or quote.number != data.get("n"):
@@ -288,8 +291,10 @@ def send_quote(quote: Quote, *, actor, to: str = "", message: str = "", request=
             _("A quote that is %(status)s cannot be sent.") % {"status": quote.get_status_display()}
         )
     if quote.valid_until < timezone.localdate():
-        raise QuoteExpired(_("The quote expired on %(date)s; change its validity date first.")
-                           % {"date": quote.valid_until.isoformat()})
+        raise QuoteExpired(
+            _("The quote expired on %(date)s; change its validity date first.")
+            % {"date": quote.valid_until.isoformat()}
+        )
     address = (to or "").strip() or party_email(quote.party, quote.contact)
     if not address:
         message_ = _("The customer has no email address. Enter the address to send to.")
@@ -376,9 +381,7 @@ def decline_quote(quote: Quote, *, actor=None, reason: str = "") -> Quote:
     quote.decline_reason = (reason or "").strip()[:2000]
     quote.save(update_fields=["status", "decided_at", "decline_reason", "updated_at"])
     audit.record("update", quote, actor=actor, changes=audit.diff(before, audit.snapshot(quote)))
-    publish(
-        events.QuoteDeclined(**_event_fields(quote), reason=quote.decline_reason), actor=actor
-    )
+    publish(events.QuoteDeclined(**_event_fields(quote), reason=quote.decline_reason), actor=actor)
     return quote
 
 

@@ -35,7 +35,9 @@ def customer(db):
     from samspill.parties.tests.factories import ContactPointFactory, OrganizationFactory
 
     party = OrganizationFactory(name="Fjordkaffe AS", is_customer=True)
-    ContactPointFactory(party=party, value="innkjop@fjordkaffe.no", normalized="innkjop@fjordkaffe.no")
+    ContactPointFactory(
+        party=party, value="innkjop@fjordkaffe.no", normalized="innkjop@fjordkaffe.no"
+    )
     return party
 
 
@@ -47,11 +49,15 @@ def products(db):
     return {
         "mug": ProductFactory(sku="MUG-1", sales_price=Decimal("99.90"), vat_category="standard"),
         "coffee": ProductFactory(
-            sku="COF-1", sales_price=Decimal("149.00"), vat_category="food",
+            sku="COF-1",
+            sales_price=Decimal("149.00"),
+            vat_category="food",
             product_type="consumable",
         ),
         "course": ProductFactory(
-            sku="EDU-1", sales_price=Decimal("1000.00"), vat_category="exempt",
+            sku="EDU-1",
+            sales_price=Decimal("1000.00"),
+            vat_category="exempt",
             product_type="service",
         ),
     }

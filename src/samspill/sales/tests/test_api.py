@@ -18,7 +18,9 @@ def _post(client, path, body=None):
 
 
 def _quote(client, customer, quote_lines):
-    response = _post(client, "/api/v1/sales/quotes", {"party_id": customer.pk, "lines": quote_lines})
+    response = _post(
+        client, "/api/v1/sales/quotes", {"party_id": customer.pk, "lines": quote_lines}
+    )
     assert response.status_code == 201, response.content
     return response.json()
 

@@ -66,7 +66,9 @@ def test_delivery_done_updates_delivered_quantities(order, run_tasks):
     order.refresh_from_db()
     assert order.delivery_status == Order.DeliveryStatus.PARTIAL
     assert [line.delivered_quantity for line in order.lines.order_by("position")] == [
-        Decimal("3.000"), Decimal("1.000"), Decimal("0.000"),
+        Decimal("3.000"),
+        Decimal("1.000"),
+        Decimal("0.000"),
     ]
     run_tasks()  # delivered once: running again changes nothing
     order.refresh_from_db()

@@ -50,7 +50,9 @@ def test_vat_is_rounded_per_rate_not_summed_from_lines(seller, customer, product
 def test_price_list_quantity_break_applies(seller, customer, products):
     price_list = PriceListFactory()
     PriceListItemFactory(
-        price_list=price_list, product=products["mug"], min_quantity=Decimal("10"),
+        price_list=price_list,
+        product=products["mug"],
+        min_quantity=Decimal("10"),
         unit_price=Decimal("80.00"),
     )
     quote = services.create_quote(
@@ -81,8 +83,14 @@ def test_discount_is_applied_before_vat(seller, customer, products):
     quote = services.create_quote(
         actor=seller,
         party=customer,
-        lines=[{"product_id": products["mug"].pk, "quantity": "1", "unit_price": "200",
-                "discount_percent": "12.5"}],
+        lines=[
+            {
+                "product_id": products["mug"].pk,
+                "quantity": "1",
+                "unit_price": "200",
+                "discount_percent": "12.5",
+            }
+        ],
     )
     line = quote.lines.get()
     assert line.net_amount == Decimal("175.00")
@@ -121,20 +129,26 @@ def test_numbers_are_gapless_per_year(seller, customer, quote_lines):
         services.create_quote(actor=seller, party=customer, lines=[])
     second = services.create_quote(actor=seller, party=customer, lines=quote_lines)
     last_year = services.create_quote(
-        actor=seller, party=customer, lines=quote_lines,
+        actor=seller,
+        party=customer,
+        lines=quote_lines,
         issue_date=timezone.localdate().replace(year=2025, month=6, day=1),
         valid_until=timezone.localdate().replace(year=2025, month=7, day=1),
     )
     year = timezone.localdate().year
     assert [first.number, second.number, last_year.number] == [
-        f"Q-{year}-00001", f"Q-{year}-00002", "Q-2025-00001",
+        f"Q-{year}-00001",
+        f"Q-{year}-00002",
+        "Q-2025-00001",
     ]
 
 
 def test_update_quote_replaces_lines_only_while_draft(seller, customer, quote_lines, products):
     quote = services.create_quote(actor=seller, party=customer, lines=quote_lines)
     quote = services.update_quote(
-        quote, actor=seller, terms="Netto 14 dager",
+        quote,
+        actor=seller,
+        terms="Netto 14 dager",
         lines=[{"product_id": products["mug"].pk, "quantity": "1"}],
     )
     assert quote.terms == "Netto 14 dager"
@@ -258,10 +272,17 @@ def test_decline_records_reason(seller, customer, quote_lines, emitted):
     services.decline_by_token(services.quote_token(quote), reason="For dyrt")
     quote.refresh_from_db()
     assert (quote.status, quote.decline_reason) == (Quote.Status.DECLINED, "For dyrt")
-    assert emitted()[-1] == ("sales.quote.declined", {
-        "quote_id": quote.pk, "number": quote.number, "party_id": customer.pk,
-        "total": str(quote.total), "currency": "NOK", "reason": "For dyrt",
-    })
+    assert emitted()[-1] == (
+        "sales.quote.declined",
+        {
+            "quote_id": quote.pk,
+            "number": quote.number,
+            "party_id": customer.pk,
+            "total": str(quote.total),
+            "currency": "NOK",
+            "reason": "For dyrt",
+        },
+    )
 
 
 # --- Orders ----------------------------------------------------------------------------------
@@ -284,12 +305,30 @@ def test_confirm_order_publishes_contract_payload(seller, customer, quote_lines,
         "invoicing_policy": "delivery",
         "warehouse_code": "",
         "lines": [
-            {"line_id": lines[0].pk, "product_id": lines[0].product_id, "sku": "MUG-1",
-             "quantity": "3.000", "unit": "pcs", "product_type": "stockable"},
-            {"line_id": lines[1].pk, "product_id": lines[1].product_id, "sku": "COF-1",
-             "quantity": "2.500", "unit": "pcs", "product_type": "consumable"},
-            {"line_id": lines[2].pk, "product_id": lines[2].product_id, "sku": "EDU-1",
-             "quantity": "1.000", "unit": "pcs", "product_type": "service"},
+            {
+                "line_id": lines[0].pk,
+                "product_id": lines[0].product_id,
+                "sku": "MUG-1",
+                "quantity": "3.000",
+                "unit": "pcs",
+                "product_type": "stockable",
+            },
+            {
+                "line_id": lines[1].pk,
+                "product_id": lines[1].product_id,
+                "sku": "COF-1",
+                "quantity": "2.500",
+                "unit": "pcs",
+                "product_type": "consumable",
+            },
+            {
+                "line_id": lines[2].pk,
+                "product_id": lines[2].product_id,
+                "sku": "EDU-1",
+                "quantity": "1.000",
+                "unit": "pcs",
+                "product_type": "service",
+            },
         ],
     }
     from samspill.platform.models import OutboxEvent
@@ -337,9 +376,10 @@ def test_cancel_after_invoice_is_refused(seller, customer, quote_lines):
 
 def test_deliveries_move_the_order_to_partial_then_full(seller, customer, quote_lines, emitted):
     order = _confirmed(seller, customer, quote_lines)
-    mug, coffee, course = order.lines.order_by("position")
+    mug, coffee, _course = order.lines.order_by("position")
     services.record_delivery(
-        order.pk, [{"order_line_id": mug.pk, "product_id": mug.product_id, "quantity": "2"}],
+        order.pk,
+        [{"order_line_id": mug.pk, "product_id": mug.product_id, "quantity": "2"}],
         delivery_id=7,
     )
     order.refresh_from_db()

@@ -40,7 +40,9 @@ def test_create_quote_through_the_form(login, seller, customer, products):
     assert quote.number in page.content.decode()
 
 
-def test_form_errors_are_shown_on_their_rows_and_nothing_is_saved(login, seller, customer, products):
+def test_form_errors_are_shown_on_their_rows_and_nothing_is_saved(
+    login, seller, customer, products
+):
     client = login(seller)
     response = client.post(
         reverse("sales:quote_create"), _form(customer, [("NOPE", "1"), ("MUG-1", "abc")])

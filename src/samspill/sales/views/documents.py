@@ -118,8 +118,10 @@ class DocumentFormView(PermissionRequiredMixin, View):
     def get_object(self, pk):
         if pk is None:
             return None
-        obj = _quote_or_404(self.request, pk) if self.kind == "quote" else _order_or_404(
-            self.request, pk
+        obj = (
+            _quote_or_404(self.request, pk)
+            if self.kind == "quote"
+            else _order_or_404(self.request, pk)
         )
         if not obj.is_editable:
             messages.error(self.request, _("Only a draft can be changed."))
@@ -135,11 +137,15 @@ class DocumentFormView(PermissionRequiredMixin, View):
             return redirect(exc.url)
 
     def render_page(self, form, rows, obj=None, errors=None, status=200):
-        header = header_from_post(self.request.POST) if self.request.method == "POST" else {
-            "currency": getattr(obj, "currency", "NOK"),
-            "price_list": getattr(obj, "price_list", None),
-            "language": getattr(obj, "language", "nb"),
-        }
+        header = (
+            header_from_post(self.request.POST)
+            if self.request.method == "POST"
+            else {
+                "currency": getattr(obj, "currency", "NOK"),
+                "price_list": getattr(obj, "price_list", None),
+                "language": getattr(obj, "language", "nb"),
+            }
+        )
         context = {
             "form": form,
             "obj": obj,
@@ -196,16 +202,12 @@ class DocumentFormView(PermissionRequiredMixin, View):
         data = form.service_kwargs()
         try:
             if obj is None:
-                create = (
-                    services.create_quote if self.kind == "quote" else services.create_order
-                )
+                create = services.create_quote if self.kind == "quote" else services.create_order
                 data = {k: v for k, v in data.items() if v is not None or k == "contact"}
                 obj = create(actor=request.user, lines=lines, **data)
                 messages.success(request, _("%(number)s was created.") % {"number": obj.number})
             else:
-                update = (
-                    services.update_quote if self.kind == "quote" else services.update_order
-                )
+                update = services.update_quote if self.kind == "quote" else services.update_order
                 data.pop("party", None)
                 data = {k: v for k, v in data.items() if v is not None or k == "contact"}
                 if self.kind == "quote":
@@ -349,9 +351,19 @@ class OrderActionView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         order = _order_or_404(request, pk)
         if self.action == "confirm":
-            _run(request, services.confirm_order, order, actor=request.user,
-                 success=_("The order was confirmed."))
+            _run(
+                request,
+                services.confirm_order,
+                order,
+                actor=request.user,
+                success=_("The order was confirmed."),
+            )
         elif self.action == "cancel":
-            _run(request, services.cancel_order, order, actor=request.user,
-                 success=_("The order was cancelled."))
+            _run(
+                request,
+                services.cancel_order,
+                order,
+                actor=request.user,
+                success=_("The order was cancelled."),
+            )
         return redirect(order.get_absolute_url())

@@ -45,9 +45,19 @@ def rows_from_post(data) -> list[Row]:
     for index in range(count):
         if remove.isdigit() and int(remove) == index:
             continue
-        values = {name: (columns[name][index] if index < len(columns[name]) else "").strip()
-                  for name in FIELDS}
-        rows.append(Row(**values))
+        values = {
+            name: (columns[name][index] if index < len(columns[name]) else "").strip()
+            for name in FIELDS
+        }
+        rows.append(
+            Row(
+                sku=values["sku"],
+                quantity=values["quantity"],
+                unit_price=values["unit_price"],
+                discount_percent=values["discount_percent"],
+                description=values["description"],
+            )
+        )
     if data.get("add") or not rows:
         rows.append(Row())
     return rows
@@ -77,9 +87,7 @@ def service_lines(rows: list[Row], errors: dict[str, list[str]]) -> list[dict[st
     for index, row in enumerate(filled):
         product_id = ids.get(normalize_sku(row.sku))
         if product_id is None:
-            errors.setdefault(f"lines.{index}.product", []).append(
-                str(_unknown_sku(row.sku))
-            )
+            errors.setdefault(f"lines.{index}.product", []).append(str(_unknown_sku(row.sku)))
         result.append(
             {
                 "product_id": product_id if product_id is not None else "",
@@ -116,8 +124,15 @@ def attach_errors(rows: list[Row], errors: dict[str, list[str]]) -> list[str]:
     return general
 
 
-def editor_context(request, rows: list[Row], *, currency="NOK", price_list=None, language="nb",
-                   errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def editor_context(
+    request,
+    rows: list[Row],
+    *,
+    currency="NOK",
+    price_list=None,
+    language="nb",
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """Price the rows like the service would (no writes) and compute the totals."""
     errors = dict(errors or {})
     own: dict[str, list[str]] = {}

@@ -18,8 +18,13 @@ class PublicQuoteView(View):
     template_name = "sales/public_quote.html"
 
     def page(self, request, token, quote=None, *, error="", done="", order=None, status=200):
-        context = {"token": token, "error": error, "done": done, "order": order,
-                   "decline_form": DeclineForm()}
+        context = {
+            "token": token,
+            "error": error,
+            "done": done,
+            "order": order,
+            "decline_form": DeclineForm(),
+        }
         if quote is not None:
             context.update(queries.quote_document(quote))
             context["answerable"] = quote.status == Quote.Status.SENT and not done
@@ -57,5 +62,4 @@ class PublicQuoteView(View):
             with translation.override(quote.language):
                 message = str(exc.message)
             return self.page(request, token, quote, error=message, status=exc.status)
-        return self.page(request, token, quote, error=_("Choose to accept or decline."),
-                         status=400)
+        return self.page(request, token, quote, error=_("Choose to accept or decline."), status=400)
