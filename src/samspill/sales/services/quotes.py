@@ -281,7 +281,9 @@ def render_pdf(quote: Quote) -> bytes:
 
 
 @transaction.atomic
-def send_quote(quote: Quote, *, actor, to: str = "", message: str = "", request=None) -> Quote:
+def send_quote(
+    quote: Quote, *, actor, to: str = "", message: str = "", request=None, connection=None
+) -> Quote:
     """E-mail the quote with its PDF and the customer's link; a draft becomes sent. A sent
     quote can be sent again (a reminder). Nothing is marked sent when the mail fails."""
     check(actor, "sales.send_quote")
@@ -313,7 +315,7 @@ def send_quote(quote: Quote, *, actor, to: str = "", message: str = "", request=
             {"quote": quote, "message": message, "link": public_url(quote, request)},
         )
         filename = f"{quote.number}.pdf"
-    mail = EmailMessage(subject, body, to=[address])
+    mail = EmailMessage(subject, body, to=[address], connection=connection)
     mail.attach(filename, pdf, "application/pdf")
     before = audit.snapshot(quote)
     quote.status = Quote.Status.SENT

@@ -105,6 +105,7 @@ class Command(BaseCommand):
         from samspill.catalog import demo as catalog_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
+        from samspill.sales import demo as sales_demo
         from samspill.users import demo as users_demo
 
         # The users come first: the organisation's teams have demo users as members, and the
@@ -118,6 +119,7 @@ class Command(BaseCommand):
             Step(
                 "Product catalogue and price lists", lambda: catalog_demo.load(actor=self.actor())
             ),
+            Step("Quotes and sales orders", lambda: sales_demo.load(actor=self.actor())),
         ]
 
     @staticmethod
