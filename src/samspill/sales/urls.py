@@ -37,6 +37,7 @@ urlpatterns = [
         name="order_cancel",
     ),
     path("lines/", views.LineEditorView.as_view(), name="line_editor"),
+    path("lines/totals/", views.LineTotalsView.as_view(), name="line_totals"),
     path("products/", views.ProductOptionsView.as_view(), name="product_options"),
     path("q/<str:token>/", views.PublicQuoteView.as_view(), name="public_quote"),
 ]

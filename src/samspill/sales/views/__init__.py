@@ -8,12 +8,13 @@ from samspill.sales.views.documents import (
     QuoteListView,
     QuotePdfView,
 )
-from samspill.sales.views.lines import LineEditorView, ProductOptionsView
+from samspill.sales.views.lines import LineEditorView, LineTotalsView, ProductOptionsView
 from samspill.sales.views.public import PublicQuoteView
 
 __all__ = [
     "DocumentFormView",
     "LineEditorView",
+    "LineTotalsView",
     "OrderActionView",
     "OrderDetailView",
     "OrderListView",

@@ -37,7 +37,7 @@ class Row:
         return not self.sku.strip()
 
 
-def rows_from_post(data) -> list[Row]:
+def rows_from_post(data, *, keep_empty: bool = False) -> list[Row]:
     columns = {name: data.getlist(f"line-{name}") for name in FIELDS}
     count = max((len(v) for v in columns.values()), default=0)
     rows = []
@@ -58,7 +58,7 @@ def rows_from_post(data) -> list[Row]:
                 description=values["description"],
             )
         )
-    if data.get("add") or not rows:
+    if not keep_empty and (data.get("add") or not rows):
         rows.append(Row())
     return rows
 
@@ -187,6 +187,18 @@ class LineEditorView(PermissionRequiredMixin, View):
         rows = rows_from_post(request.POST)
         context = editor_context(request, rows, **header_from_post(request.POST))
         return render(request, "sales/_line_editor.html", context)
+
+
+class LineTotalsView(PermissionRequiredMixin, View):
+    """htmx: the totals and each row's VAT, amount and errors while the user types; the
+    inputs themselves are not replaced, so nothing typed is lost."""
+
+    permission = "sales.view_quote"
+
+    def post(self, request):
+        rows = rows_from_post(request.POST, keep_empty=True)
+        context = editor_context(request, rows, **header_from_post(request.POST))
+        return render(request, "sales/_line_totals.html", context)
 
 
 class ProductOptionsView(PermissionRequiredMixin, View):
