@@ -13,6 +13,11 @@ urlpatterns = [
     path("quotes/<int:pk>/pdf/", views.QuotePdfView.as_view(), name="quote_pdf"),
     path("quotes/<int:pk>/send/", views.QuoteActionView.as_view(action="send"), name="quote_send"),
     path(
+        "quotes/<int:pk>/mark-sent/",
+        views.QuoteActionView.as_view(action="mark_sent"),
+        name="quote_mark_sent",
+    ),
+    path(
         "quotes/<int:pk>/accept/",
         views.QuoteActionView.as_view(action="accept"),
         name="quote_accept",

@@ -124,6 +124,17 @@ def send_quote(request, quote_id: int, payload: SendIn):
     return _quote(request, quote_id)
 
 
+@router.post(
+    "/quotes/{int:quote_id}/mark-sent",
+    response=QuoteDetailOut,
+    summary="Record that the customer got the quote another way (no e-mail)",
+)
+def mark_quote_sent(request, quote_id: int):
+    quote = queries.get_quote(request.user, quote_id)
+    services.mark_quote_sent(quote, actor=request.user)
+    return _quote(request, quote_id)
+
+
 @router.get("/quotes/{int:quote_id}/link", response=LinkOut, summary="The customer's link")
 def quote_link(request, quote_id: int):
     require(request.user, "sales.send_quote")

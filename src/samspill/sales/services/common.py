@@ -46,8 +46,10 @@ def next_number(series: str, prefix: str, on: date, digits: int = 5) -> str:
     """The next number of a series in the year of `on`: "SO-2026-00001". The counter row is
     locked until the caller's transaction ends, so numbers are gapless (a rolled-back
     transaction gives its number back) and never given twice."""
-    Counter.objects.get_or_create(series=series, year=on.year)
-    counter = Counter.objects.select_for_update().get(series=series, year=on.year)
+    counter = Counter.objects.select_for_update().filter(series=series, year=on.year).first()
+    if counter is None:  # the first number of the year; a concurrent first waits here
+        Counter.objects.get_or_create(series=series, year=on.year)
+        counter = Counter.objects.select_for_update().get(series=series, year=on.year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{prefix}-{on.year}-{counter.last:0{digits}d}"

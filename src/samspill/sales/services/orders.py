@@ -150,10 +150,17 @@ def _save_new(order: Order, rows: list[OrderLine], actor) -> Order:
     for line in rows:
         line.order = order
     OrderLine.objects.bulk_create(rows)
+    order._new_lines = rows  # type: ignore[attr-defined]
     changes = audit.diff({}, audit.snapshot(order))
     changes["lines"] = [None, snapshot_lines(rows)]
     audit.record("create", order, actor=actor, changes=changes)
     return order
+
+
+def confirm_new_order(order: Order) -> Order:
+    """Confirm the order just made from an accepted quote, inside accept_quote's
+    transaction: the row is new (no one else sees it yet) and its lines are in memory."""
+    return _confirm(order, order._new_lines, None)  # type: ignore[attr-defined]
 
 
 def order_from_quote(quote: Quote, *, actor, invoicing_policy: str = "") -> Order:
@@ -248,6 +255,12 @@ def confirm_order(order: Order, *, actor) -> Order:
     lines = list(order.lines.all())
     if not lines:
         raise ValidationFailed(errors={"lines": [_("Add at least one line.")]})
+    return _confirm(order, lines, actor)
+
+
+def _confirm(order: Order, lines: list[OrderLine], actor) -> Order:
+    """Confirm a locked draft order whose lines are in memory (inside the caller's
+    transaction)."""
     order.status = Order.Status.CONFIRMED
     order.confirmed_at = timezone.now()
     order.save(update_fields=["status", "confirmed_at", "updated_at"])

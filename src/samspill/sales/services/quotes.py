@@ -288,15 +288,7 @@ def send_quote(
     quote can be sent again (a reminder). Nothing is marked sent when the mail fails."""
     check(actor, "sales.send_quote")
     quote = _lock(quote)
-    if quote.status not in (Quote.Status.DRAFT, Quote.Status.SENT):
-        raise WrongState(
-            _("A quote that is %(status)s cannot be sent.") % {"status": quote.get_status_display()}
-        )
-    if quote.valid_until < timezone.localdate():
-        raise QuoteExpired(
-            _("The quote expired on %(date)s; change its validity date first.")
-            % {"date": quote.valid_until.isoformat()}
-        )
+    _check_sendable(quote)
     address = (to or "").strip() or party_email(quote.party, quote.contact)
     if not address:
         message_ = _("The customer has no email address. Enter the address to send to.")
@@ -317,6 +309,24 @@ def send_quote(
         filename = f"{quote.number}.pdf"
     mail = EmailMessage(subject, body, to=[address], connection=connection)
     mail.attach(filename, pdf, "application/pdf")
+    _mark_sent(quote, actor, address)
+    mail.send(fail_silently=False)  # an error rolls the transaction back
+    return quote
+
+
+def _check_sendable(quote: Quote) -> None:
+    if quote.status not in (Quote.Status.DRAFT, Quote.Status.SENT):
+        raise WrongState(
+            _("A quote that is %(status)s cannot be sent.") % {"status": quote.get_status_display()}
+        )
+    if quote.valid_until < timezone.localdate():
+        raise QuoteExpired(
+            _("The quote expired on %(date)s; change its validity date first.")
+            % {"date": quote.valid_until.isoformat()}
+        )
+
+
+def _mark_sent(quote: Quote, actor, address: str) -> None:
     before = audit.snapshot(quote)
     quote.status = Quote.Status.SENT
     quote.sent_at = timezone.now()
@@ -324,7 +334,16 @@ def send_quote(
     quote.save(update_fields=["status", "sent_at", "sent_to", "updated_at"])
     audit.record("update", quote, actor=actor, changes=audit.diff(before, audit.snapshot(quote)))
     publish(events.QuoteSent(**_event_fields(quote)), actor=actor)
-    mail.send(fail_silently=False)  # an error rolls the transaction back
+
+
+@transaction.atomic
+def mark_quote_sent(quote: Quote, *, actor) -> Quote:
+    """Record that the customer got the quote another way (printed, handed over in a
+    meeting): it becomes sent, and can be accepted or declined, without an e-mail."""
+    check(actor, "sales.send_quote")
+    quote = _lock(quote)
+    _check_sendable(quote)
+    _mark_sent(quote, actor, "")
     return quote
 
 
@@ -357,7 +376,7 @@ def accept_quote(quote: Quote, *, actor=None, invoicing_policy: str = "") -> Ord
     """The customer accepts: the quote becomes accepted and a confirmed sales order with
     its lines is created (events sales.quote.accepted and sales.order.confirmed). `actor`
     is the employee recording the answer, or None for the customer's own link."""
-    from samspill.sales.services.orders import confirm_order, order_from_quote
+    from samspill.sales.services.orders import confirm_new_order, order_from_quote
 
     check(actor, "sales.change_quote")
     quote = _lock(quote)
@@ -369,7 +388,7 @@ def accept_quote(quote: Quote, *, actor=None, invoicing_policy: str = "") -> Ord
     audit.record("update", quote, actor=actor, changes=audit.diff(before, audit.snapshot(quote)))
     order = order_from_quote(quote, actor=actor, invoicing_policy=invoicing_policy)
     publish(events.QuoteAccepted(**_event_fields(quote), order_id=order.pk), actor=actor)
-    return confirm_order(order, actor=None)
+    return confirm_new_order(order)
 
 
 @transaction.atomic

@@ -218,8 +218,17 @@ def test_accept_by_token_creates_confirmed_order(seller, customer, quote_lines, 
     assert order.status == Order.Status.CONFIRMED
     assert order.total == quote.total
     assert order.lines.count() == 3
-    types = [t for t, _ in emitted()]
-    assert types[-3:] == ["sales.quote.sent", "sales.quote.accepted", "sales.order.confirmed"]
+    events = emitted()
+    assert [t for t, _ in events][-3:] == [
+        "sales.quote.sent",
+        "sales.quote.accepted",
+        "sales.order.confirmed",
+    ]
+    confirmed = events[-1][1]
+    assert [line["line_id"] for line in confirmed["lines"]] == list(
+        order.lines.order_by("position").values_list("pk", flat=True)
+    )
+    assert confirmed["number"] == order.number
 
 
 def test_accepting_twice_is_refused(seller, customer, quote_lines):
@@ -415,3 +424,15 @@ def test_progress_for_unknown_order_is_ignored(db):
     assert services.record_delivery(123456, []) is None
     assert services.record_invoice(None, "1") is None
     assert services.record_payment("x", "1") is None
+
+
+def test_quote_given_by_hand_is_sent_without_mail(seller, customer, quote_lines, emitted):
+    quote = services.create_quote(actor=seller, party=customer, lines=quote_lines)
+    quote = services.mark_quote_sent(quote, actor=seller)
+    assert (quote.status, quote.sent_to) == (Quote.Status.SENT, "")
+    assert mail.outbox == []
+    assert emitted()[-1][0] == "sales.quote.sent"
+    order = services.accept_quote(quote, actor=seller)
+    assert order.status == Order.Status.CONFIRMED
+    with pytest.raises(services.WrongState):
+        services.mark_quote_sent(quote, actor=seller)

@@ -289,6 +289,14 @@ class QuoteActionView(PermissionRequiredMixin, View):
                 request=request,
                 success=_("The quote was sent."),
             )
+        elif self.action == "mark_sent":
+            _run(
+                request,
+                services.mark_quote_sent,
+                quote,
+                actor=request.user,
+                success=_("The quote is marked as given to the customer."),
+            )
         elif self.action == "accept":
             order = _run(
                 request,
