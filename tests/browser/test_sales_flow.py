@@ -25,8 +25,9 @@ def test_quote_sent_accepted_by_customer_becomes_confirmed_order(
     customer = OrganizationFactory(name="Fjordkaffe AS", is_customer=True)
     ContactPointFactory(party=customer, value="post@fjordkaffe.no", normalized="post@fjordkaffe.no")
     ProductFactory(sku="MUG-1", name_nb="Kaffekopp", sales_price=Decimal("99.90"))
-    ProductFactory(sku="COF-1", name_nb="Kaffe 1 kg", sales_price=Decimal("149.00"),
-                   vat_category="food")
+    ProductFactory(
+        sku="COF-1", name_nb="Kaffe 1 kg", sales_price=Decimal("149.00"), vat_category="food"
+    )
     seller = make_user("sales", first_name="Siri", last_name="Selger")
     sign_in(page, seller)
 

@@ -11,9 +11,11 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
+        from samspill.parties import services as parties
         from samspill.platform import housekeeping, permissions, registry
         from samspill.sales import models, search
         from samspill.sales.services import expire_quotes
+        from samspill.sales.services import parties as party_hooks
 
         permissions.register_model(models.Quote, "send", "price")
         permissions.register_model(models.Order, "confirm", "cancel")
@@ -69,4 +71,16 @@ class SalesConfig(AppConfig):
                 order=30,
             )
         )
+        registry.register_party_panel(
+            registry.PartyPanel(
+                key="sales-orders",
+                permission="sales.view_order",
+                title=_("Sales orders"),
+                render=search.order_history,
+                order=30,
+            )
+        )
+        parties.register_merge_handler(party_hooks.move_to_survivor, app_label="sales")
+        parties.register_erasure_handler(party_hooks.erase_person, app_label="sales")
+        parties.register_personal_data_provider("sales", party_hooks.personal_data)
         housekeeping.register_job("sales.expire_quotes", _("quotes expired"), expire_quotes)

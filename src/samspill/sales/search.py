@@ -35,6 +35,25 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
     return hits
 
 
+def order_history(request, party) -> str:
+    """The customer's latest orders with their progress, for the party page (one query)."""
+    from django.template.loader import render_to_string
+
+    from samspill.platform.permissions import allowed
+
+    orders = queries.recent_orders(party, limit=10)
+    return render_to_string(
+        "sales/_party_orders.html",
+        {
+            "orders": orders,
+            "party": party,
+            "all_url": reverse("sales:order_list") + "?" + urlencode({"party": party.pk}),
+            "can_add": allowed(request.user, "sales.add_quote"),
+        },
+        request=request,
+    )
+
+
 def _money(value) -> str:
     return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 

@@ -436,3 +436,35 @@ def test_quote_given_by_hand_is_sent_without_mail(seller, customer, quote_lines,
     assert order.status == Order.Status.CONFIRMED
     with pytest.raises(services.WrongState):
         services.mark_quote_sent(quote, actor=seller)
+
+
+def test_merging_customers_moves_quotes_and_orders(seller, customer, quote_lines, make_user):
+    from samspill.parties import services as parties
+    from samspill.parties.tests.factories import OrganizationFactory
+
+    duplicate = OrganizationFactory(name="Fjordkaffe A/S", is_customer=True)
+    quote = services.create_quote(actor=seller, party=duplicate, lines=quote_lines)
+    order = services.create_order(actor=seller, party=duplicate, lines=quote_lines)
+    parties.merge_parties(actor=make_user("management"), survivor=customer, duplicate=duplicate)
+    quote.refresh_from_db()
+    order.refresh_from_db()
+    assert quote.party_id == order.party_id == customer.pk
+
+
+def test_erasing_a_person_removes_copies_of_their_data(seller, products, make_user):
+    from samspill.parties import services as parties
+    from samspill.parties.tests.factories import ContactPointFactory, PersonFactory
+
+    person = PersonFactory(is_customer=True)
+    ContactPointFactory(party=person, value="kari@example.no", normalized="kari@example.no")
+    quote = services.create_quote(
+        actor=seller, party=person, lines=[{"product_id": products["mug"].pk, "quantity": 1}]
+    )
+    services.send_quote(quote, actor=seller)
+    services.decline_quote(quote, actor=None, reason="Kari trenger ikke kopper")
+    exported = parties.export_personal_data(actor=make_user("legal"), party=person)
+    assert exported["sales"]["quotes"][0]["sent_to"] == "kari@example.no"
+    parties.erase_person(actor=make_user("legal"), party=person)
+    quote.refresh_from_db()
+    assert (quote.sent_to, quote.decline_reason) == ("", "")
+    assert quote.status == Quote.Status.DECLINED

@@ -146,6 +146,17 @@ def test_party_page_shows_sales_key_figures(login, seller, customer, quote_lines
     page = login(seller).get(reverse("parties:detail", args=[customer.pk]))
     body = page.content.decode()
     assert "Åpne tilbud" in body and "Ordrer i år" in body
+    assert 'id="panel-sales-orders"' in body and "Ingen salgsordrer ennå." in body
+    order = services.create_order(actor=seller, party=customer, lines=quote_lines)
+    body = login(seller).get(reverse("parties:detail", args=[customer.pk])).content.decode()
+    assert order.get_absolute_url() in body
+
+
+def test_party_page_hides_orders_from_people_without_access(login, make_user, customer):
+    body = (
+        login(make_user("hr")).get(reverse("parties:detail", args=[customer.pk])).content.decode()
+    )
+    assert 'id="panel-sales-orders"' not in body
 
 
 def test_search_finds_numbers(login, seller, customer, quote_lines):
