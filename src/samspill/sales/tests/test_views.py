@@ -171,3 +171,44 @@ def test_people_without_sales_roles_are_refused(login, make_user):
     client = login(make_user("hr"))
     assert client.get(reverse("sales:quote_list")).status_code == 403
     assert client.get(reverse("sales:quote_create")).status_code == 403
+
+
+def test_edit_a_draft_quote_and_refuse_editing_a_sent_one(login, seller, customer, quote_lines):
+    quote = services.create_quote(actor=seller, party=customer, lines=quote_lines)
+    client = login(seller)
+    url = reverse("sales:quote_edit", args=[quote.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="MUG-1"' in page.content.decode()
+    response = client.post(url, _form(customer, [("MUG-1", "10")], terms="Netto 30"))
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert (quote.terms, quote.net_total) == ("Netto 30", Decimal("999.00"))
+    services.mark_quote_sent(quote, actor=seller)
+    assert client.get(url).status_code == 302  # back to the quote: only drafts are edited
+
+
+def test_enter_and_confirm_an_order_through_the_pages(login, seller, customer, products):
+    client = login(seller)
+    response = client.post(
+        reverse("sales:order_create"),
+        _form(customer, [("COF-1", "4")], invoicing_policy="delivery", warehouse_code="OSL"),
+    )
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert (order.invoicing_policy, order.warehouse_code, order.status) == (
+        "delivery",
+        "OSL",
+        "draft",
+    )
+    client.post(reverse("sales:order_confirm", args=[order.pk]))
+    order.refresh_from_db()
+    assert order.status == Order.Status.CONFIRMED
+
+
+def test_line_editor_without_javascript_adds_a_row(login, seller, customer, products):
+    response = login(seller).post(
+        reverse("sales:quote_create"), _form(customer, [("MUG-1", "1")], add="1")
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count('name="line-sku"') == 2
+    assert not Quote.objects.exists()

@@ -210,8 +210,6 @@ class DocumentFormView(PermissionRequiredMixin, View):
                 update = services.update_quote if self.kind == "quote" else services.update_order
                 data.pop("party", None)
                 data = {k: v for k, v in data.items() if v is not None or k == "contact"}
-                if self.kind == "quote":
-                    data.pop("issue_date", None) if data.get("issue_date") is None else None
                 obj = update(obj, actor=request.user, lines=lines, **data)
                 messages.success(request, _("%(number)s was saved.") % {"number": obj.number})
         except DomainPermissionDenied as exc:
