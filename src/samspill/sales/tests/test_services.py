@@ -70,13 +70,38 @@ def test_price_list_quantity_break_applies(seller, customer, products):
     ]
 
 
-def test_discount_and_price_need_the_price_permission(make_user, customer, products):
+def test_people_without_a_sales_role_cannot_make_quotes(make_user, customer, products):
     clerk = make_user("service")  # may view, not sell
     with pytest.raises(PermissionDenied):
         services.create_quote(
             actor=clerk, party=customer, lines=[{"product_id": products["mug"].pk, "quantity": 1}]
         )
     assert not Quote.objects.exists()
+
+
+def test_price_and_discount_need_the_price_permission(make_user, customer, products):
+    from django.contrib.auth.models import Group, Permission
+
+    junior = make_user()
+    group = Group.objects.create(name="junior sales")
+    group.permissions.set(Permission.objects.filter(codename__in=["add_quote", "view_quote"]))
+    junior.groups.add(group)
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_quote(
+            actor=junior,
+            party=customer,
+            lines=[
+                {"product_id": products["mug"].pk, "quantity": "1", "unit_price": "50"},
+                {"product_id": products["mug"].pk, "quantity": "1", "discount_percent": "10"},
+            ],
+        )
+    assert set(caught.value.errors) == {"lines.0.unit_price", "lines.1.discount_percent"}
+    quote = services.create_quote(
+        actor=junior,
+        party=customer,
+        lines=[{"product_id": products["mug"].pk, "quantity": "1", "unit_price": "99.90"}],
+    )
+    assert quote.lines.get().unit_price == Decimal("99.90")  # the catalog price is fine
 
 
 def test_discount_is_applied_before_vat(seller, customer, products):
