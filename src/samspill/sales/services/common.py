@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samspill.catalog import queries as catalog
 from samspill.catalog.models import VAT_RATES
@@ -19,6 +20,8 @@ from samspill.platform.permissions import require
 from samspill.sales.models import HUNDRED, Counter, Line, money
 
 MAX_LINES = 500
+# The audit key of a document's lines; the history panel translates it with our catalogue.
+LINES_KEY = gettext_noop("lines")
 L = TypeVar("L", bound=Line)
 MAX_DISCOUNT = Decimal("100")
 MAX_UNIT_PRICE = Decimal("9999999999.99")

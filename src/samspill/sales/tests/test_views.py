@@ -98,6 +98,7 @@ def test_send_and_public_accept_and_order_page(login, seller, customer, quote_li
     order_page = staff.get(order.get_absolute_url())
     assert order_page.status_code == 200
     assert "Bekreftet" in order_page.content.decode()
+    assert "Linjer" in order_page.content.decode()  # the audit key, translated in history
 
 
 def test_cancel_refused_shows_message(login, seller, customer, quote_lines):
