@@ -111,3 +111,33 @@ def test_permissions(api, make_user, customer, quote_lines):
     )
     assert response.status_code == 403
     assert not Quote.objects.exists()
+
+
+def test_patch_mark_sent_and_decline(client, customer, quote_lines, products):
+    quote = _quote(client, customer, quote_lines)
+    url = f"/api/v1/sales/quotes/{quote['id']}"
+    patched = client.patch(
+        url,
+        {"terms": "Netto 10", "lines": [{"product_id": products["mug"].pk, "quantity": "2"}]},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["terms"], patched.json()["total"]) == ("Netto 10", "249.75")
+    assert _post(client, f"{url}/mark-sent").json()["status"] == "sent"
+    refused = client.patch(url, {"terms": "x"}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "wrong_state"
+    declined = _post(client, f"{url}/decline", {"reason": "Pris"})
+    assert declined.json()["status"] == "declined"
+    assert Quote.objects.get().decline_reason == "Pris"
+
+
+def test_public_decline_with_token(client, customer, quote_lines, db):
+    from django.test import Client
+
+    quote = _quote(client, customer, quote_lines)
+    _post(client, f"/api/v1/sales/quotes/{quote['id']}/mark-sent")
+    token = client.get(f"/api/v1/sales/quotes/{quote['id']}/link").json()["token"]
+    response = _post(
+        Client(), "/api/v1/sales/public/quotes/decline", {"token": token, "reason": "Senere"}
+    )
+    assert response.json() == {"quote_number": quote["number"], "status": "declined"}

@@ -213,3 +213,19 @@ def test_line_editor_without_javascript_adds_a_row(login, seller, customer, prod
     assert response.status_code == 200
     assert response.content.decode().count('name="line-sku"') == 2
     assert not Quote.objects.exists()
+
+
+def test_record_answers_on_the_quote_page(login, seller, customer, quote_lines):
+    first = services.create_quote(actor=seller, party=customer, lines=quote_lines)
+    second = services.create_quote(actor=seller, party=customer, lines=quote_lines)
+    client = login(seller)
+    for quote in (first, second):
+        client.post(reverse("sales:quote_mark_sent", args=[quote.pk]))
+    response = client.post(reverse("sales:quote_accept", args=[first.pk]))
+    order = Order.objects.get()
+    assert response["Location"] == order.get_absolute_url()
+    client.post(reverse("sales:quote_decline", args=[second.pk]), {"reason": "Budsjett"})
+    second.refresh_from_db()
+    assert (second.status, second.decline_reason) == ("declined", "Budsjett")
+    again = client.post(reverse("sales:quote_accept", args=[second.pk]), follow=True)
+    assert "allerede" in again.content.decode()
