@@ -44,7 +44,7 @@ def _style(form: forms.Form) -> None:
 
 
 class DocumentForm(forms.Form):
-    party = forms.CharField(label=_("Customer"), widget=PartyPicker("organization"))
+    party = forms.CharField(label=_("Customer"), widget=PartyPicker())
     contact = forms.CharField(
         label=_("Contact person"), required=False, widget=PartyPicker("person")
     )
