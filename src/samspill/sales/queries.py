@@ -51,7 +51,15 @@ def get_order(user, pk) -> Order:
 
 
 def lines_of(document) -> list:
-    return list(document.lines.select_related("product").order_by("position", "id"))
+    """The lines in order, each with `unit_of_measure` (the catalog unit, shown in the
+    reader's language when rendered); two queries."""
+    from samspill.catalog import queries as catalog
+
+    lines = list(document.lines.select_related("product").order_by("position", "id"))
+    units = {unit.code: unit for unit in catalog.units()}
+    for line in lines:
+        line.unit_of_measure = units.get(line.unit, line.unit)
+    return lines
 
 
 def quote_document(quote: Quote) -> dict[str, Any]:

@@ -225,6 +225,8 @@ def test_quote_document_is_in_the_customers_language(seller, customer, quote_lin
     assert (norwegian.language, english.language) == ("nb", "en")
     assert f"Tilbud {norwegian.number}" in services.quote_html(norwegian)
     assert f"Quote {english.number}" in services.quote_html(english)
+    assert "3 stykk" in services.quote_html(norwegian)  # units in the customer's language
+    assert "3 piece" in services.quote_html(english)
     assert services.render_pdf(english).startswith(b"%PDF")
 
 
