@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samspill.localization.no",
     "samspill.accounting",
     "samspill.inventory",
+    "samspill.sales",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

@@ -16,6 +16,7 @@ from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
+from samspill.sales.api import router as sales_router
 from samspill.users.api import router as users_router
 from samspill.users.auth import TokenAuth
 
@@ -58,3 +59,4 @@ api.add_router("/crm", crm_router)
 api.add_router("/localization/no", localization_no_router)
 api.add_router("/accounting", accounting_router)
 api.add_router("/accounting/saft", saft_router)
+api.add_router("/sales", sales_router)

@@ -117,3 +117,34 @@ def key_figures(user, party) -> list[KeyFigure]:
         if allowed(user, provider.permission):
             figures.extend(provider.figures(user, party))
     return figures
+
+
+# --- Panels of the 360-degree view -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyPanel:
+    """A card on a party's page contributed by another domain (e.g. the order history)."""
+
+    key: str
+    permission: str
+    title: Any
+    render: Callable[[Any, Any], str]  # (request, party) -> HTML of the card's body
+    order: int = 100
+
+
+_party_panels: list[PartyPanel] = []
+
+
+def register_party_panel(panel: PartyPanel) -> None:
+    if all(p.key != panel.key for p in _party_panels):
+        _party_panels.append(panel)
+
+
+def party_panels(request, party) -> list[tuple[PartyPanel, str]]:
+    """The panels the user may see, rendered, in order."""
+    return [
+        (panel, panel.render(request, party))
+        for panel in sorted(_party_panels, key=lambda p: p.order)
+        if allowed(request.user, panel.permission)
+    ]

@@ -37,7 +37,7 @@ from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
 from samspill.platform.permissions import allowed
-from samspill.platform.registry import key_figures
+from samspill.platform.registry import key_figures, party_panels
 from samspill.platform.timeline import timeline, timeline_domain_choices, timeline_domains
 from samspill.platform.views import ListPage, PermissionRequiredMixin
 
@@ -264,6 +264,7 @@ class PartyDetailView(PermissionRequiredMixin, View):
         context.update(
             title=party.display_name,
             key_figures=key_figures(request.user, party),
+            panels=party_panels(request, party),
             timeline_entries=timeline_entries,
             timeline_more=len(timeline_entries) == TIMELINE_LIMIT,
             timeline_domains=timeline_domain_choices(),
