@@ -75,6 +75,7 @@ install: $(VENV)/.stamp-python $(VENV)/.stamp-node ## Create .venv, install Pyth
 # files, so logging in over http://127.0.0.1 would not work.
 run: install ## Migrate, load the demo company, run a task worker and the web server on 127.0.0.1:PORT (8000)
 	@export DEBUG="$${DEBUG:-1}"; \
+	export EMAIL_URL="$${EMAIL_URL:-file:}"; \
 	echo "==> Migrating the database"; \
 	$(SAMSPILL) migrate --noinput --verbosity 0; \
 	echo "==> Loading the demo company (idempotent)"; \
@@ -91,6 +92,7 @@ run: install ## Migrate, load the demo company, run a task worker and the web se
 	echo "    Samspill runs at http://127.0.0.1:$(PORT)/"; \
 	echo "    Log in as one of: $(DEMO_USERS)"; \
 	echo "    Password: $(DEMO_PASSWORD)"; \
+	if [ "$$EMAIL_URL" = "file:" ]; then echo "    E-mails it sends are written to var/mail/ (EMAIL_URL changes that)."; fi; \
 	echo "    Stop with Ctrl+C."; \
 	echo; \
 	$(SAMSPILL) runserver 127.0.0.1:$(PORT)
