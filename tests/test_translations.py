@@ -89,3 +89,22 @@ def test_django_shows_our_norwegian_where_a_framework_catalogue_has_the_same_wor
             if translation.gettext(msgid) not in strings
         }
     assert overridden == {}, "a framework catalogue overrides Samspill's Norwegian"
+
+
+def test_a_msgid_means_one_thing_in_every_catalogue():
+    """Django merges all catalogues into one: a msgid translated two ways shows the first
+    app's words everywhere ("Order" as a stage's position would turn sales orders into
+    "Rekkefølge"). Different meanings need a context (pgettext); same meanings one wording."""
+    translations: dict[str, dict[str, list[str]]] = {}
+    for config in samspill_apps():
+        po_path = catalogue(config)
+        if not po_path.exists():
+            continue
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale="nb"):
+                if isinstance(message.id, str) and message.id and not message.context:
+                    translations.setdefault(message.id, {}).setdefault(message.string, []).append(
+                        config.label
+                    )
+    conflicts = {msgid: ways for msgid, ways in translations.items() if len(ways) > 1}
+    assert conflicts == {}

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samspill.crm.models import Activity, Lead, Opportunity, ScoreRule, Stage
 from samspill.organization.models import Team
@@ -245,7 +246,10 @@ class ActivityForm(BootstrapMixin, forms.Form):
         label=_("Opportunity"), queryset=Opportunity.objects.none(), required=False
     )
     lead = forms.ModelChoiceField(
-        label=_("Lead"), queryset=Lead.objects.none(), required=False, widget=forms.HiddenInput
+        label=pgettext_lazy("sales lead", "Lead"),
+        queryset=Lead.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -293,7 +297,9 @@ class CompleteForm(BootstrapMixin, forms.Form):
 
 class StageForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=32000, required=False)
+    position = forms.IntegerField(
+        label=pgettext_lazy("position", "Order"), min_value=0, max_value=32000, required=False
+    )
     probability = forms.IntegerField(label=_("Probability %"), min_value=0, max_value=100)
     is_won = forms.BooleanField(label=_("Won"), required=False)
     is_lost = forms.BooleanField(label=_("Lost"), required=False)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samspill.organization.models import Team
 from samspill.parties.models import Party
@@ -190,7 +191,7 @@ class Lead(models.Model):
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("lead")
+        verbose_name = pgettext_lazy("sales lead", "lead")
         verbose_name_plural = _("leads")
         ordering = ["-created_at", "-id"]
         permissions = [
@@ -225,7 +226,7 @@ class Stage(models.Model):
     """A column of the pipeline. Won and lost stages close an opportunity."""
 
     name = models.CharField(_("name"), max_length=60)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"), default=0)
     probability = models.PositiveSmallIntegerField(
         _("probability %"), validators=[MaxValueValidator(100)], default=10
     )
@@ -286,7 +287,7 @@ class Opportunity(models.Model):
     )
     lead = models.ForeignKey(
         Lead,
-        verbose_name=_("lead"),
+        verbose_name=pgettext_lazy("sales lead", "lead"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -391,7 +392,7 @@ class Activity(models.Model):
     )
     lead = models.ForeignKey(
         Lead,
-        verbose_name=_("lead"),
+        verbose_name=pgettext_lazy("sales lead", "lead"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from samspill.crm.models import Activity, CalendarFeed, Lead, Opportunity, ScoreRule, Stage, WebForm
 from samspill.parties import queries as party_queries
@@ -393,7 +394,7 @@ def search(user, query: str, limit: int) -> list[SearchHit]:
         ):
             hits.append(
                 SearchHit(
-                    kind=_("Lead"),
+                    kind=pgettext_lazy("sales lead", "Lead"),
                     title=str(row),
                     url=row.get_absolute_url(),
                     subtitle=" · ".join(x for x in (str(row.get_status_display()), row.email) if x),

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxEvent(models.Model):
@@ -274,7 +275,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         MENTION = "mention", _("Mentioned you")
         COMMENT = "comment", _("New comment")
-        EVENT = "event", _("Change")
+        EVENT = "event", pgettext_lazy("noun", "Change")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

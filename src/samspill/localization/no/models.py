@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VatCode(models.Model):
@@ -20,7 +21,7 @@ class VatCode(models.Model):
         EXEMPT = "exempt", _("Outside the VAT act")
         NONE = "none", _("No VAT treatment")
         REVERSE_CHARGE = "reverse_charge", _("Reverse charge")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("VAT", "Import")
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     standard_code = models.CharField(_("SAF-T standard tax code"), max_length=10)
