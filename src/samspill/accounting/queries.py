@@ -23,6 +23,7 @@ from samspill.accounting.models import (
     Period,
     Project,
 )
+from samspill.localization.no.chart import RETAINED_EARNINGS
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import restrict
 
@@ -127,44 +128,70 @@ def trial_balance(date_from: date, date_to: date, user=None) -> list[TrialBalanc
     """Per account with any posting up to `date_to`: the balance before `date_from`
     (debit - credit), the debits and credits in the range and the balance at its end.
     One GROUP BY over the posted lines by account id (no join: aggregates with FILTER on
-    PostgreSQL), then the accounts' numbers and names in one small query. Carried-forward
-    opening entries are left out, since the history they repeat is counted."""
+    PostgreSQL), then the accounts in one small query. Carried-forward opening entries are
+    left out, since the history they repeat is counted.
+
+    Profit-and-loss accounts start every fiscal year at zero: their opening is what was
+    posted since the start of the fiscal year of `date_from`. A result of earlier years that
+    no year-end close has moved yet opens on retained earnings (2050), as a close would have
+    put it, so opening and closing balances still sum to zero (the SAF-T export does the
+    same)."""
+    year = FiscalYear.objects.filter(start__lte=date_from, end__gte=date_from).first()
+    year_start = year.start if year is not None else date_from
     rows = (
         restrict(JournalLine.objects.all(), user)
         .filter(posted=True, carry_forward=False, date__lte=date_to)
         .values("account_id")
         .annotate(
             opening=Sum(F("debit") - F("credit"), filter=Q(date__lt=date_from), output_field=MONEY),
+            this_year=Sum(
+                F("debit") - F("credit"),
+                filter=Q(date__lt=date_from, date__gte=year_start),
+                output_field=MONEY,
+            ),
             period_debit=Sum("debit", filter=Q(date__gte=date_from), output_field=MONEY),
             period_credit=Sum("credit", filter=Q(date__gte=date_from), output_field=MONEY),
-            closing=Sum("debit", output_field=MONEY) - Sum("credit", output_field=MONEY),
         )
         .order_by()
     )
-    totals = {
+    sums = {
         row["account_id"]: (
             cents(row["opening"]),
+            cents(row["this_year"]),
             cents(row["period_debit"]),
             cents(row["period_credit"]),
-            cents(row["closing"]),
         )
         for row in rows
     }
-    totals = {pk: t for pk, t in totals.items() if t[0] or t[1] or t[2]}
-    names = (
-        Account.objects.filter(pk__in=totals).order_by("number").values_list("pk", "number", "name")
-    )
+    accounts = {
+        pk: (number, name, kind)
+        for pk, number, name, kind in Account.objects.filter(
+            Q(pk__in=sums) | Q(number=RETAINED_EARNINGS)
+        ).values_list("pk", "number", "name", "kind")
+    }
+    profit_and_loss = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    earlier_result = ZERO
+    totals: dict[int, list[Decimal]] = {}
+    for pk, (opening, this_year, debit, credit) in sums.items():
+        if accounts[pk][2] in profit_and_loss:
+            earlier_result += opening - this_year
+            opening = this_year
+        totals[pk] = [opening, debit, credit]
+    retained = next((pk for pk, a in accounts.items() if a[0] == RETAINED_EARNINGS), None)
+    if earlier_result and retained is not None:
+        totals.setdefault(retained, [ZERO, ZERO, ZERO])[0] += earlier_result
     return [
         TrialBalanceRow(
             account_id=pk,
-            number=number,
-            name=name,
-            opening=totals[pk][0],
-            debit=totals[pk][1],
-            credit=totals[pk][2],
-            closing=totals[pk][3],
+            number=accounts[pk][0],
+            name=accounts[pk][1],
+            opening=opening,
+            debit=debit,
+            credit=credit,
+            closing=opening + debit - credit,
         )
-        for pk, number, name in names
+        for pk, (opening, debit, credit) in sorted(totals.items(), key=lambda i: accounts[i[0]][0])
+        if opening or debit or credit
     ]
 
 

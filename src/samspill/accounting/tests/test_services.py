@@ -334,3 +334,40 @@ def test_merging_parties_moves_ledger_lines(ledger, customer, make_user):
     parties.merge_parties(survivor=customer, duplicate=duplicate, actor=make_user("admin"))
     assert queries.party_balance(customer.pk) == D("2500.00")
     assert not JournalLine.objects.filter(party=duplicate).exists()
+
+
+def test_profit_and_loss_accounts_open_each_fiscal_year_at_zero(ledger):
+    """Before the year-end close of 2026, the 2027 trial balance opens the income and cost
+    accounts at zero and shows 2026's result on retained earnings, as the close will."""
+    services.open_fiscal_year(actor=None, start=date(2027, 1, 1))
+    services.post_entries(
+        [
+            {
+                "journal": "GEN",
+                "date": date(2026, 6, 1),
+                "lines": [
+                    {"account": "1920", "debit": "10000"},
+                    {"account": "3000", "credit": "10000"},
+                ],
+            },
+            {
+                "journal": "GEN",
+                "date": date(2027, 1, 10),
+                "lines": [
+                    {"account": "1920", "debit": "500"},
+                    {"account": "3000", "credit": "500"},
+                ],
+            },
+        ],
+        actor=None,
+    )
+    rows = {r.number: r for r in queries.trial_balance(date(2027, 1, 1), date(2027, 1, 31))}
+    assert rows["3000"].opening == D("0.00")
+    assert rows["3000"].closing == D("-500.00")
+    assert rows["2050"].opening == D("-10000.00")  # the 2026 profit, not yet closed
+    assert rows["1920"].opening == D("10000.00")
+    assert sum(r.opening for r in rows.values()) == 0
+    assert sum(r.closing for r in rows.values()) == 0
+    # Within the year, the income account opens with what the year has posted so far.
+    february = {r.number: r for r in queries.trial_balance(date(2027, 2, 1), date(2027, 2, 28))}
+    assert february["3000"].opening == D("-500.00")
