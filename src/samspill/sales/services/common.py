@@ -306,3 +306,42 @@ def snapshot_lines(lines: Iterable[Line]) -> list[str]:
         f"{line.sku} × {line.quantity} à {line.unit_price} −{line.discount_percent} %"
         for line in lines
     ]
+
+
+def save_draft_changes(document, fields, lines, *, actor, header, line_model, parent: str, on):
+    """The shared part of changing a draft quote or order (the caller has locked it and
+    checked its state): header fields through `header(document, fields, errors, party)`,
+    the lines rebuilt from `lines` when given (priced as of `on`), totals, and one audit
+    entry with the changed fields and lines. Nothing is written when anything is invalid."""
+    from samspill.platform import audit
+
+    before = audit.snapshot(document)
+    old_lines = list(document.lines.all())
+    errors: dict[str, list[str]] = {}
+    header(document, fields, errors, document.party)
+    rows = old_lines
+    if lines is not None:
+        rows = build_lines(
+            line_model,
+            lines,
+            actor=actor,
+            currency=document.currency,
+            price_list=document.price_list,
+            on=on(document),
+            language=document.language,
+            errors=errors,
+        )
+    raise_if(errors)
+    set_totals(document, rows)
+    document.save()
+    changes = audit.diff(before, audit.snapshot(document))
+    if lines is not None:
+        document.lines.all().delete()
+        for line in rows:
+            setattr(line, parent, document)
+        line_model.objects.bulk_create(rows)
+        if snapshot_lines(old_lines) != snapshot_lines(rows):
+            changes["lines"] = [snapshot_lines(old_lines), snapshot_lines(rows)]
+    if changes:
+        audit.record("update", document, actor=actor, changes=changes)
+    return document

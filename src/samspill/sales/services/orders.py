@@ -27,6 +27,7 @@ from samspill.sales.services.common import (
     raise_if,
     resolve_contact,
     resolve_party,
+    save_draft_changes,
     set_totals,
     snapshot_lines,
     validate_currency,
@@ -209,36 +210,16 @@ def update_order(
             _("Only a draft order can be changed; this one is %(status)s.")
             % {"status": order.get_status_display().lower()}
         )
-    before = audit.snapshot(order)
-    old_lines = list(order.lines.all())
-    errors: dict[str, list[str]] = {}
-    _header(order, fields, errors, order.party)
-    rows = old_lines
-    if lines is not None:
-        rows = build_lines(
-            OrderLine,
-            lines,
-            actor=actor,
-            currency=order.currency,
-            price_list=order.price_list,
-            on=order.order_date,
-            language=order.language,
-            errors=errors,
-        )
-    raise_if(errors)
-    set_totals(order, rows)
-    order.save()
-    changes = audit.diff(before, audit.snapshot(order))
-    if lines is not None:
-        order.lines.all().delete()
-        for line in rows:
-            line.order = order
-        OrderLine.objects.bulk_create(rows)
-        if snapshot_lines(old_lines) != snapshot_lines(rows):
-            changes["lines"] = [snapshot_lines(old_lines), snapshot_lines(rows)]
-    if changes:
-        audit.record("update", order, actor=actor, changes=changes)
-    return order
+    return save_draft_changes(
+        order,
+        fields,
+        lines,
+        actor=actor,
+        header=_header,
+        line_model=OrderLine,
+        parent="order",
+        on=lambda document: document.order_date,
+    )
 
 
 @transaction.atomic

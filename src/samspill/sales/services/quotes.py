@@ -31,6 +31,7 @@ from samspill.sales.services.common import (
     raise_if,
     resolve_contact,
     resolve_party,
+    save_draft_changes,
     set_totals,
     snapshot_lines,
     validate_currency,
@@ -195,36 +196,16 @@ def update_quote(
             _("Only a draft quote can be changed; this one is %(status)s.")
             % {"status": quote.get_status_display()}
         )
-    before = audit.snapshot(quote)
-    old_lines = list(quote.lines.all())
-    errors: dict[str, list[str]] = {}
-    _header(quote, fields, errors, quote.party)
-    rows = old_lines
-    if lines is not None:
-        rows = build_lines(
-            QuoteLine,
-            lines,
-            actor=actor,
-            currency=quote.currency,
-            price_list=quote.price_list,
-            on=quote.issue_date,
-            language=quote.language,
-            errors=errors,
-        )
-    raise_if(errors)
-    set_totals(quote, rows)
-    quote.save()
-    changes = audit.diff(before, audit.snapshot(quote))
-    if lines is not None:
-        quote.lines.all().delete()
-        for line in rows:
-            line.quote = quote
-        QuoteLine.objects.bulk_create(rows)
-        if snapshot_lines(old_lines) != snapshot_lines(rows):
-            changes["lines"] = [snapshot_lines(old_lines), snapshot_lines(rows)]
-    if changes:
-        audit.record("update", quote, actor=actor, changes=changes)
-    return quote
+    return save_draft_changes(
+        quote,
+        fields,
+        lines,
+        actor=actor,
+        header=_header,
+        line_model=QuoteLine,
+        parent="quote",
+        on=lambda document: document.issue_date,
+    )
 
 
 # --- Sending -----------------------------------------------------------------------------
