@@ -20,8 +20,8 @@ from samspill.crm.api.schemas import (
     ConvertOut,
     DuplicateOut,
     ForecastRowOut,
-    ImportOut,
     LeadFilters,
+    LeadImportOut,
     LeadIn,
     LeadOut,
     LeadPatch,
@@ -37,10 +37,10 @@ from samspill.crm.api.schemas import (
     StageIn,
     StageOut,
     StagePatch,
-    TokenOut,
     WebFormIn,
     WebFormOut,
     WebFormPatch,
+    WebFormTokenOut,
     WebLeadIn,
     WebLeadOut,
 )
@@ -102,7 +102,7 @@ def create_lead(request, payload: LeadIn):
     return Status(201, lead)
 
 
-@router.post("/leads/import", response=ImportOut, summary="Import leads from a CSV file")
+@router.post("/leads/import", response=LeadImportOut, summary="Import leads from a CSV file")
 def import_leads(request, file: File[UploadedFile], all_or_nothing: Form[bool] = False):
     """Columns: name (required), company_name, email, phone, orgnr, source, message
     (Norwegian headers work too). Every bad row is reported; bad rows are never written."""
@@ -249,7 +249,7 @@ def patch_web_form(request, form_id: int, payload: WebFormPatch):
 
 @router.get(
     "/web-leads/token",
-    response=TokenOut,
+    response=WebFormTokenOut,
     auth=None,
     summary="A form token for a web form (public)",
 )

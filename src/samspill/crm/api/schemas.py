@@ -92,7 +92,7 @@ class ImportErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class LeadImportOut(Schema):
     rows: int
     created: int
     skipped: int
@@ -117,7 +117,7 @@ class WebLeadOut(Schema):
     message: str
 
 
-class TokenOut(Schema):
+class WebFormTokenOut(Schema):
     token: str
     min_seconds: int
 

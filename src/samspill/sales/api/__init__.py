@@ -13,6 +13,7 @@ from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
 from samspill.sales import queries, services
 from samspill.sales.api.schemas import (
+    AcceptanceTokenIn,
     DeclineIn,
     LinkOut,
     OrderDetailOut,
@@ -26,7 +27,6 @@ from samspill.sales.api.schemas import (
     QuotePatch,
     SendIn,
     TokenDeclineIn,
-    TokenIn,
 )
 from samspill.sales.filters import OrderFilterSet, QuoteFilterSet
 
@@ -166,7 +166,7 @@ def decline_quote(request, quote_id: int, payload: DeclineIn):
     auth=None,
     summary="The customer accepts with the token of their link (no login)",
 )
-def accept_by_token(request, payload: TokenIn):
+def accept_by_token(request, payload: AcceptanceTokenIn):
     order = services.accept_by_token(payload.token)
     return Status(201, {"order_number": order.number, "status": order.status})
 

@@ -138,11 +138,11 @@ class DeclineIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class TokenIn(Schema):
+class AcceptanceTokenIn(Schema):
     token: str = Field(..., max_length=500)
 
 
-class TokenDeclineIn(TokenIn):
+class TokenDeclineIn(AcceptanceTokenIn):
     reason: str = Field("", max_length=2000)
 
 
