@@ -38,6 +38,16 @@ class SalesConfig(AppConfig):
         registry.register_nav(
             registry.NavItem(
                 group="front",
+                label=_("Sales dashboard"),
+                url_name="sales:dashboard",
+                permission="sales.view_order",
+                icon="speedometer2",
+                order=29,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="front",
                 label=_("Quotes"),
                 url_name="sales:quote_list",
                 permission="sales.view_quote",

@@ -162,7 +162,11 @@ class DocumentFormView(PermissionRequiredMixin, View):
     def get(self, request, pk=None):
         obj = self.get_object(pk)
         if obj is None:
-            initial = {"party": request.GET.get("party", "")}
+            opportunity = request.GET.get("opportunity", "")
+            initial = {
+                "party": request.GET.get("party", ""),
+                "opportunity_ref": opportunity if opportunity.isdigit() else "",
+            }
             return self.render_page(self.form_class(initial=initial), rows_from_post(request.GET))
         initial = {
             "party": obj.party_id,
