@@ -276,6 +276,7 @@ class Notification(models.Model):
         MENTION = "mention", _("Mentioned you")
         COMMENT = "comment", _("New comment")
         EVENT = "event", pgettext_lazy("noun", "Change")
+        REMINDER = "reminder", _("Reminder")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
