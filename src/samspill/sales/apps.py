@@ -19,7 +19,7 @@ class SalesConfig(AppConfig):
 
         permissions.register_model(models.Quote, "send", "price")
         permissions.register_model(models.Order, "confirm", "cancel")
-        for model in (models.QuoteLine, models.OrderLine, models.Counter):
+        for model in (models.QuoteLine, models.OrderLine):
             permissions.register_model(model)
 
         permissions.grant(VIEW_ROLES, "sales.view_quote", "sales.view_order")
