@@ -197,13 +197,27 @@ def test_crm_lists_filter_by_the_days_the_dashboard_links(api, login, seller, sa
     assert len(page.context["table"].rows) == 3
 
 
-def test_a_quote_opened_from_an_opportunity_refers_to_it(login, seller, customer):
+def test_a_quote_opened_from_an_opportunity_refers_to_it(login, seller, customer, quote_lines):
     from samspill.crm.tests.factories import OpportunityFactory
+    from samspill.parties.tests.factories import PersonFactory
 
-    opportunity = OpportunityFactory(party=customer)
+    contact = PersonFactory()
+    opportunity = OpportunityFactory(party=customer, contact=contact, name="Kjølerom")
     client = login(seller)
     detail = client.get(f"/crm/opportunities/{opportunity.pk}/").content.decode()
-    link = f"/sales/quotes/new/?party={customer.pk}&amp;opportunity={opportunity.pk}"
+    link = (
+        f"/sales/quotes/new/?party={customer.pk}&amp;opportunity={opportunity.pk}"
+        f"&amp;contact={contact.pk}"
+    )
     assert link in detail
-    form = client.get(f"/sales/quotes/new/?party={customer.pk}&opportunity={opportunity.pk}")
-    assert form.context["form"].initial["opportunity_ref"] == str(opportunity.pk)
+    form = client.get(link.replace("&amp;", "&"))
+    assert form.context["form"].initial == {
+        "party": str(customer.pk),
+        "contact": str(contact.pk),
+        "opportunity_ref": str(opportunity.pk),
+    }
+    quote = services.create_quote(
+        actor=seller, party=customer, lines=quote_lines, opportunity_ref=str(opportunity.pk)
+    )
+    page = client.get(f"/sales/quotes/{quote.pk}/").content.decode()
+    assert f'<a href="/crm/opportunities/{opportunity.pk}/">Kjølerom</a>' in page

@@ -106,6 +106,7 @@ class DashboardView(PermissionRequiredMixin, View):
                 "presets": PRESETS,
                 "figures": figures,
                 "chart": chart_data(figures),
+                "pipeline_open": any(stage.count for stage in figures["pipeline"]),
                 "range": {"from": start.isoformat(), "to": end.isoformat()},
             },
         )
