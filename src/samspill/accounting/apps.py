@@ -79,6 +79,7 @@ class AccountingConfig(AppConfig):
             ),
             (_("Periods"), "accounting:period_list", "accounting.view_period", "calendar3", 13),
             (_("Projects"), "accounting:project_list", "accounting.view_project", "kanban", 14),
+            (_("Reports"), "accounting:reports", "accounting.view_journalline", "bar-chart", 15),
         ]
         for label, url_name, permission, icon, order in nav:
             registry.register_nav(

@@ -135,6 +135,7 @@ def vat_report(date_from: date, date_to: date, user=None) -> dict:
         "output_vat": output_total,
         "input_vat": input_total,
         "to_pay": output_total - input_total,
+        "to_pay_abs": abs(output_total - input_total),
     }
 
 

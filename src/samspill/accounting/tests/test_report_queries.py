@@ -130,7 +130,9 @@ def test_general_ledger_report(ledger, customer):
         date(2026, 2, 11),
         [{"account": "6300", "debit": D("40")}, {"account": "1920", "credit": D("40")}],
     )
-    spec = gl.LedgerFilter(date(2026, 2, 1), date(2026, 2, 28), account_from="1500", account_to="1999")
+    spec = gl.LedgerFilter(
+        date(2026, 2, 1), date(2026, 2, 28), account_from="1500", account_to="1999"
+    )
     rows = list(gl.ledger_lines(spec))
     blocks = gl.blocks(rows, spec)
     assert [b.account.number for b in blocks] == ["1500", "1920"]
