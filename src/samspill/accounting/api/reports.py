@@ -175,14 +175,13 @@ def general_ledger(request, filters: Query[GeneralLedgerFilters]):
     )
     config = settings.SAMSPILL
     size = int(min(filters.page_size or config["PAGE_SIZE"], config["MAX_PAGE_SIZE"]))
-    rows = gl.ledger_lines(spec, request.user)
-    offset = (filters.page - 1) * size
+    page = gl.ledger_page(spec, filters.page, size, request.user)
     return {
         "date_from": spec.date_from,
         "date_to": spec.date_to,
-        "accounts": gl.blocks(rows[offset : offset + size], spec, request.user),
-        "count": rows.count(),
-        "page": filters.page,
+        "accounts": page.blocks,
+        "count": page.count,
+        "page": page.number,
         "page_size": size,
     }
 

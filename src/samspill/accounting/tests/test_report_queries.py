@@ -133,10 +133,10 @@ def test_general_ledger_report(ledger, customer):
     spec = gl.LedgerFilter(
         date(2026, 2, 1), date(2026, 2, 28), account_from="1500", account_to="1999"
     )
-    rows = list(gl.ledger_lines(spec))
-    blocks = gl.blocks(rows, spec)
-    assert [b.account.number for b in blocks] == ["1500", "1920"]
-    bank = blocks[1]
+    page = gl.ledger_page(spec, 1, 100)
+    assert (page.count, page.num_pages) == (4, 1)
+    assert [b.account.number for b in page.blocks] == ["1500", "1920"]
+    bank = page.blocks[1]
     assert (bank.opening, bank.debit, bank.credit, bank.closing) == (
         D("1000.00"),
         D("125.00"),
@@ -145,9 +145,27 @@ def test_general_ledger_report(ledger, customer):
     )
     assert [line.balance for line in bank.lines] == [D("1125.00"), D("1085.00")]
     assert not bank.continued
-    # A page that starts inside an account's lines marks the block as continued.
-    (later,) = gl.blocks(rows[3:], spec)
-    assert later.continued and later.lines[0].balance == D("1085.00")
+    # Pages of one line: the last page starts inside the bank account's lines.
+    pages = [gl.ledger_page(spec, n, 1) for n in (1, 2, 3, 4, 99)]
+    assert [p.number for p in pages] == [1, 2, 3, 4, 4]
+    assert [(p.blocks[0].account.number, p.blocks[0].continued) for p in pages] == [
+        ("1500", False),
+        ("1500", True),
+        ("1920", False),
+        ("1920", True),
+        ("1920", True),
+    ]
+    assert pages[3].blocks[0].lines[0].balance == D("1085.00")
+    # Pages that span three accounts: the middle one whole.
+    spec3 = gl.LedgerFilter(date(2026, 1, 1), date(2026, 12, 31))
+    every = [line for b in gl.ledger_page(spec3, 1, 100).blocks for line in b.lines]
+    split = gl.ledger_page(spec3, 2, 4)
+    assert [b.account.number for b in split.blocks] == ["1920", "2000", "2700", "3000"]
+    assert [line.pk for b in split.blocks for line in b.lines] == [x.pk for x in every[4:8]]
+    assert [line.balance for b in split.blocks for line in b.lines] == [
+        x.balance for x in every[4:8]
+    ]
+    assert [x.pk for x in gl.ledger_rows(spec3)] == [x.pk for x in every]
     by_journal = gl.LedgerFilter(date(2026, 2, 1), date(2026, 2, 28), journal="BNK")
     assert [(r.account.number, r.balance) for r in gl.ledger_rows(by_journal)] == [
         ("1500", D("-125.00")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -331,13 +331,12 @@ class GeneralLedgerView(PermissionRequiredMixin, View):
             )
             if export is not None:
                 return export
-        paginator = Paginator(gl.ledger_lines(spec, request.user), LEDGER_PAGE_SIZE)
-        page = paginator.get_page(page_number(request))
+        page = gl.ledger_page(spec, page_number(request), LEDGER_PAGE_SIZE, request.user)
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
             page=page,
-            blocks=gl.blocks(page.object_list, spec, request.user),
+            blocks=page.blocks,
             page_query=query.urlencode(),
             statement_query=f"date_from={spec.date_from}&date_to={spec.date_to}",
         )
