@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from samspill.accounting.models import Journal, Project
 from samspill.localization.no.models import VatCode
 from samspill.organization.models import Department
+from samspill.parties.forms import PartyPicker
 
 
 class EntryForm(forms.Form):
@@ -32,7 +33,9 @@ class LineForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    party = forms.IntegerField(label=_("Party no."), required=False, min_value=1)
+    party = forms.IntegerField(
+        label=_("Party"), required=False, min_value=1, widget=PartyPicker("")
+    )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name"), required=False
     )

@@ -265,3 +265,22 @@ def test_auto_match_needs_permission_and_a_reconcilable_account(ledger, make_use
         services.auto_match(Account.objects.get(number="1500"), actor=make_user("sales"))
     with pytest.raises(ValidationFailed):
         services.auto_match(Account.objects.get(number="3000"), actor=None)
+
+
+def test_demo_books_have_settled_and_open_receivables(db):
+    from samspill.accounting import demo
+    from samspill.accounting.models import JournalLine
+    from samspill.parties.services import create_organization
+
+    for name in ("Fjord Kaffe AS", "Nordlys Bakeri AS"):
+        create_organization(actor=None, name=name, roles=["customer"])
+    create_organization(actor=None, name="Grossist AS", roles=["supplier"])
+    demo.load(actor=None)
+    receivables = Account.objects.get(number="1500")
+    matched = JournalLine.objects.filter(account=receivables, match__isnull=False)
+    assert matched.count() > 50
+    report = open_items.ageing(receivables, date.today())
+    assert report["totals"]["total"] > 0  # some customers have not paid
+    assert report["totals"]["total"] > report["totals"]["not_due"]  # some of it overdue
+    suppliers = open_items.ageing(Account.objects.get(number="2400"), date.today())
+    assert suppliers["totals"]["total"] >= 0
