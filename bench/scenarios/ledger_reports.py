@@ -117,7 +117,7 @@ def load(ctx: Context, total_lines: int) -> int:
 
             if code == "SAL":
                 net = [Decimal(200 + rng.randrange(5000)), Decimal(100 + rng.randrange(900))]
-                gross = sum(n * Decimal("1.25") for n in net)
+                gross = sum((n * Decimal("1.25") for n in net), Decimal(0))
                 party = rng.choice(customers)
                 head = line(
                     1, "1500", debit=gross, party_id=party, due_date=day + timedelta(days=14)
@@ -134,7 +134,7 @@ def load(ctx: Context, total_lines: int) -> int:
                 unpaid.append((head, party, gross))
             elif code == "PUR":
                 net = [Decimal(100 + rng.randrange(3000)), Decimal(50 + rng.randrange(500))]
-                gross = sum(n * Decimal("1.25") for n in net)
+                gross = sum((n * Decimal("1.25") for n in net), Decimal(0))
                 line(
                     1,
                     "2400",
