@@ -34,6 +34,13 @@ class AccountingConfig(AppConfig):
         register_model(JournalLine)
         register_model(VoucherCounter)
         parties.register_merge_handler(party_hooks.move_party_lines)
+        # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
+        from samspill.accounting.services import documentation
+        from samspill.platform import records
+
+        records.register_record(
+            JournalEntry, kind="journal_entry", attachments_locked=documentation.locked
+        )
 
         models = (
             "account",
