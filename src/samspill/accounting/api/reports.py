@@ -370,3 +370,60 @@ def auto_match(request, payload: AutoMatchIn):
     require(request.user, "accounting.change_journalline")
     account = _reconcilable(payload.account)
     return {"matches": services.auto_match(account, payload.party_id, actor=request.user)}
+
+
+class StatementLineOut(ReportLineItemOut):
+    balance: Decimal = Field(description="The account's balance after this line")
+
+
+class StatementFilters(Schema):
+    date_from: dt.date
+    date_to: dt.date
+    page: int = Field(1, ge=1)
+    page_size: int | None = Field(None, ge=1)
+
+
+class StatementOut(Schema):
+    account: str
+    name: str
+    date_from: dt.date
+    date_to: dt.date
+    opening: Decimal
+    lines: list[StatementLineOut]
+    count: int = Field(description="Number of lines on all pages")
+    page: int
+    page_size: int
+
+
+@router.get(
+    "/reports/account-statement/{number}",
+    response=StatementOut,
+    summary="Account statement: an account's lines with the running balance (paginated)",
+)
+def account_statement(request, number: str, filters: Query[StatementFilters]):
+    require(request.user, "accounting.view_journalline")
+    date_from, date_to, page = filters.date_from, filters.date_to, filters.page
+    page_size = filters.page_size
+    _range(date_from, date_to)
+    account = queries.accounts(request.user).filter(number=number).first()
+    if account is None:
+        raise NotFound(f"Account {number} does not exist.")
+    config = settings.SAMSPILL
+    size = int(min(page_size or config["PAGE_SIZE"], config["MAX_PAGE_SIZE"]))
+    opening = queries.opening_balance(account, date_from)
+    rows = queries.statement(account, date_from, date_to, request.user)
+    offset = (page - 1) * size
+    lines = list(rows[offset : offset + size])
+    for line in lines:
+        line.balance = opening + queries.cents(line.running)
+    return {
+        "account": account.number,
+        "name": account.name,
+        "date_from": date_from,
+        "date_to": date_to,
+        "opening": opening,
+        "lines": lines,
+        "count": rows.count(),
+        "page": page,
+        "page_size": size,
+    }

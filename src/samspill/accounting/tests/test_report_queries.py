@@ -284,3 +284,22 @@ def test_demo_books_have_settled_and_open_receivables(db):
     assert report["totals"]["total"] > report["totals"]["not_due"]  # some of it overdue
     suppliers = open_items.ageing(Account.objects.get(number="2400"), date.today())
     assert suppliers["totals"]["total"] >= 0
+
+
+def test_statement_does_not_count_carried_forward_balances_twice(ledger):
+    from samspill.accounting import queries
+
+    post(
+        date(2026, 6, 1),
+        [{"account": "1920", "debit": D("700")}, {"account": "2000", "credit": D("700")}],
+    )
+    services.close_year(ledger, actor=None)
+    bank = Account.objects.get(number="1920")
+    start, end = date(2027, 1, 1), date(2027, 12, 31)
+    opening = queries.opening_balance(bank, start)
+    rows = list(queries.statement(bank, start, end))
+    assert opening == D("700.00")
+    assert [(r.carry_forward, r.debit) for r in rows] == [(True, D("700.00"))]
+    assert opening + queries.cents(rows[0].running) == D("700.00")
+    spec = gl.LedgerFilter(start, end, account_from="1920", account_to="1920")
+    assert gl.ledger_page(spec, 1, 10).count == 0  # carried-forward lines are no postings

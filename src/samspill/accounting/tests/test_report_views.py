@@ -287,3 +287,19 @@ def test_api_report_bad_input_is_a_problem(api, finance, books, make_user):
     )
     assert response.status_code == 403
     assert not JournalLine.objects.filter(match__isnull=False).exists()
+
+
+def test_api_account_statement(api, finance, books):
+    client = api(finance)
+    body = client.get(
+        f"/api/v1/accounting/reports/account-statement/1920?{YEAR}&page_size=1&page=2"
+    ).json()
+    assert (body["account"], body["opening"], body["count"], body["page"]) == (
+        "1920",
+        "0.00",
+        2,
+        2,
+    )
+    assert [(x["description"], x["balance"]) for x in body["lines"]] == [("", "750.00")]
+    missing = client.get(f"/api/v1/accounting/reports/account-statement/9999?{YEAR}")
+    assert missing.status_code == 404
