@@ -303,3 +303,39 @@ def test_api_account_statement(api, finance, books):
     assert [(x["description"], x["balance"]) for x in body["lines"]] == [("", "750.00")]
     missing = client.get(f"/api/v1/accounting/reports/account-statement/9999?{YEAR}")
     assert missing.status_code == 404
+
+
+def test_report_pages_keep_their_query_count_as_the_ledger_grows(
+    login, finance, books, customer, django_assert_max_num_queries
+):
+    account = Account.objects.get(number="1500")
+    urls = [
+        reverse("accounting:vat_report") + f"?{YEAR}",
+        reverse("accounting:open_items") + "?account=1500&at=2026-12-31",
+        reverse("accounting:party_open_items", args=[account.pk, customer.pk]) + "?at=2026-12-31",
+        reverse("accounting:profit_and_loss") + f"?{YEAR}",
+    ]
+    client = login(finance)
+    counts = []
+    for url in urls:
+        client.get(url)
+        with django_assert_max_num_queries(30) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    services.post_entries(
+        [
+            {
+                "journal": "SAL",
+                "date": date(2026, 4, 1 + n % 28),
+                "lines": [
+                    {"account": "1500", "debit": "125", "party": customer.pk},
+                    {"account": "3000", "credit": "100", "vat_code": "3"},
+                ],
+            }
+            for n in range(40)
+        ],
+        actor=None,
+    )
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
