@@ -11,7 +11,7 @@ from samspill.accounting.services.entries import (
     reverse_entry,
     update_entry,
 )
-from samspill.accounting.services.matching import match_lines, unmatch_lines
+from samspill.accounting.services.matching import auto_match, match_lines, unmatch_lines
 from samspill.accounting.services.periods import close_period, close_year, reopen_period
 from samspill.accounting.services.setup import (
     create_account,
@@ -24,6 +24,7 @@ from samspill.accounting.services.setup import (
 )
 
 __all__ = [
+    "auto_match",
     "close_period",
     "close_year",
     "create_account",

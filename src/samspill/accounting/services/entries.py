@@ -31,7 +31,7 @@ from samspill.accounting.models import (
     Project,
     VoucherCounter,
 )
-from samspill.accounting.services import matching
+from samspill.accounting.services import documentation, matching
 from samspill.accounting.services.common import CENT, fail, money
 from samspill.accounting.services.setup import vat_allowed
 from samspill.localization.no.models import VatCode
@@ -466,6 +466,7 @@ def delete_entry(entry: JournalEntry, *, actor) -> None:
     audit.record(
         "delete", entry, actor=actor, changes=audit.diff(_entry_snapshot(entry, lines), {})
     )
+    documentation.remove(entry)  # a draft's attached files go with it
     entry.delete()
 
 

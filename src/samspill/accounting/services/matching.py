@@ -134,3 +134,43 @@ def residual(match_number: int):
         total=Sum("debit") - Sum("credit")
     )["total"]
     return total or ZERO
+
+
+@transaction.atomic
+def auto_match(account, party_id: int | None = None, *, actor) -> list[int]:
+    """Match each payment with the oldest unmatched invoice of exactly the same amount, on a
+    reconcilable account, for one party or every party. An invoice is a line on the
+    account's normal side (a debit on customers, a credit on suppliers), a payment one on
+    the other side; payments are taken oldest first. Returns the new match numbers (one
+    event each, as match_lines)."""
+    if actor is not None:
+        require(actor, "accounting.change_journalline")
+    if not account.reconcilable:
+        raise fail(
+            _("Account %(number)s does not keep open items.") % {"number": account.number},
+            "account",
+        )
+    scope = (
+        JournalLine.objects.select_for_update()
+        .select_related("account")
+        .filter(account=account, posted=True, match__isnull=True, party__isnull=False)
+        .order_by("date", "id")
+    )
+    if party_id is not None:
+        scope = scope.filter(party_id=party_id)
+    credit_normal = account.normal_side == account.Side.CREDIT
+    invoices: dict[tuple, list[JournalLine]] = {}
+    payments: list[JournalLine] = []
+    for line in scope:
+        is_invoice = (line.credit > 0) if credit_normal else (line.debit > 0)
+        amount = line.credit or line.debit
+        if is_invoice:
+            invoices.setdefault((line.party_id, amount), []).append(line)
+        else:
+            payments.append(line)
+    numbers = []
+    for pay in payments:
+        candidates = invoices.get((pay.party_id, pay.debit or pay.credit))
+        if candidates:
+            numbers.append(match([candidates.pop(0), pay], actor=actor))
+    return numbers
