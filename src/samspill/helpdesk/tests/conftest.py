@@ -126,15 +126,16 @@ def dovecot():
     import time
     from pathlib import Path
 
-    if not Path("/usr/sbin/dovecot").exists() or shutil.which("bash") is None:
+    bash = shutil.which("bash")
+    if not Path("/usr/sbin/dovecot").exists() or bash is None:
         pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
     script = Path(__file__).resolve().parents[4] / "tests" / "support" / "dovecot.sh"
     # not under pytest's tmp_path: its parents are private (0700), and dovecot's auth and
     # mail processes run as unprivileged users that must reach the passwd file and maildirs
     directory = tempfile.mkdtemp(prefix="samspill-dovecot-")
     port = free_port()
-    subprocess.run(
-        ["bash", str(script), "start", str(directory), str(port), "agent", "secret"], check=True
+    subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+        [bash, str(script), "start", str(directory), str(port), "agent", "secret"], check=True
     )
     try:
         from imapclient import IMAPClient
@@ -147,5 +148,5 @@ def dovecot():
                 time.sleep(0.1)
         yield "127.0.0.1", port, "agent", "secret"
     finally:
-        subprocess.run(["bash", str(script), "stop", str(directory)], check=False)
+        subprocess.run([bash, str(script), "stop", str(directory)], check=False)  # noqa: S603
         shutil.rmtree(directory, ignore_errors=True)
