@@ -70,6 +70,8 @@ class TicketTable(tables.Table):
         )
 
     def render_next_due(self, value, record):
+        if value is None:
+            return "—"
         overdue = value < timezone.now()
         local = timezone.localtime(value)
         return format_html(

@@ -14,7 +14,7 @@ from django.views import View
 from samspill.helpdesk import queries, services
 from samspill.helpdesk.filters import TicketFilterSet
 from samspill.helpdesk.forms import NoteForm, ReplyForm, TicketForm
-from samspill.helpdesk.models import Message, Priority, Ticket
+from samspill.helpdesk.models import OPEN_STATUSES, Message, Priority, Ticket
 from samspill.helpdesk.tables import TicketTable
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
@@ -68,7 +68,10 @@ class InboxView(ListPage):
         )
 
     def get_queryset(self):
-        return queries.ticket_list(self.request.user)
+        rows = queries.ticket_list(self.request.user)
+        if not any(self.request.GET.get(k) for k in ("view", "status", "party", "q")):
+            rows = rows.filter(status__in=OPEN_STATUSES)  # what an agent works on
+        return rows
 
 
 class TicketCreateView(PermissionRequiredMixin, View):
