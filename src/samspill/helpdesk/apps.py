@@ -43,6 +43,17 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.reply_ticket",
             "helpdesk.merge_ticket",
         )
+        permissions.grant(
+            ["management"],
+            "helpdesk.add_queue",
+            "helpdesk.change_queue",
+            "helpdesk.add_mailbox",
+            "helpdesk.view_mailbox",
+            "helpdesk.add_slapolicy",
+            "helpdesk.change_slapolicy",
+            "helpdesk.add_cannedresponse",
+            "helpdesk.change_cannedresponse",
+        )
         records.register_record(
             models.Ticket,
             kind="ticket",

@@ -4,6 +4,12 @@ publishes its events."""
 
 from samspill.helpdesk.services.common import Collision, WrongState, apply_sla, policy_for
 from samspill.helpdesk.services.inbound import Received, receive_email
+from samspill.helpdesk.services.setup import (
+    add_mailbox,
+    create_canned_response,
+    create_queue,
+    create_sla_policy,
+)
 from samspill.helpdesk.services.sla import check_sla
 from samspill.helpdesk.services.tickets import (
     add_customer_message,
@@ -29,11 +35,15 @@ __all__ = [
     "Received",
     "WrongState",
     "add_customer_message",
+    "add_mailbox",
     "add_note",
     "apply_sla",
     "assign_ticket",
     "check_sla",
     "close_ticket",
+    "create_canned_response",
+    "create_queue",
+    "create_sla_policy",
     "link_record",
     "merge_tickets",
     "open_ticket",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -94,7 +95,7 @@ def receive_email(raw: bytes, *, queue: Queue | None = None, recipients=()) -> R
         publish(events.MailIgnored(message_id=mail.message_id, reason=mail.auto_reason))
         log.info("inbound mail ignored", extra={"reason": mail.auto_reason})
         return Received(ignored=mail.auto_reason)
-    fields = {
+    fields: dict[str, Any] = {
         "body": mail.text or mail.subject or "-",
         "body_html": mail.html,
         "message_id": mail.message_id,

@@ -4,6 +4,8 @@ has passed, once each per ticket and target."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,7 +40,7 @@ def check_sla(now=None) -> int:
             ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
             if ticket is None or ticket.status not in OPEN_STATUSES:
                 continue
-            base = {
+            base: dict[str, Any] = {
                 "ticket_id": ticket.pk,
                 "number": ticket.number,
                 "party_id": ticket.party_id,
