@@ -125,7 +125,7 @@ class SlaPolicy(models.Model):
     resolution_hours = models.DecimalField(
         _("resolution (business hours)"), max_digits=6, decimal_places=2
     )
-    warning_percent = models.PositiveIntegerField(_("warn at % of the target"), default=80)
+    warning_percent = models.PositiveIntegerField(_("warning at percent of the target"), default=80)
 
     class Meta:
         verbose_name = _("SLA policy")

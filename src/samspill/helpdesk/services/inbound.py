@@ -10,7 +10,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -84,6 +86,14 @@ def _attach(ticket: Ticket, message: Message, mail: InboundMail) -> None:
         message.save(update_fields=["body"])
 
 
+def _valid_address(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 @transaction.atomic
 def receive_email(raw: bytes, *, queue: Queue | None = None, recipients=()) -> Received:
     """Turn one raw e-mail into a ticket or a message. Idempotent by Message-ID: the same mail
@@ -91,6 +101,8 @@ def receive_email(raw: bytes, *, queue: Queue | None = None, recipients=()) -> R
     mail = parse(raw)
     if mail.message_id and Message.objects.filter(message_id=mail.message_id).exists():
         return Received(ignored="duplicate")
+    if not mail.auto_reason and not _valid_address(mail.from_email):
+        mail.auto_reason = "bad-sender"  # nobody to answer; kept out (an IMAP box goes on)
     if mail.auto_reason:
         publish(events.MailIgnored(message_id=mail.message_id, reason=mail.auto_reason))
         log.info("inbound mail ignored", extra={"reason": mail.auto_reason})

@@ -44,7 +44,9 @@ def _base(ticket: Ticket) -> dict:
 
 def _lock(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update().select_related("queue", "sla_policy").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("queue", "sla_policy")
+        .get(pk=ticket.pk)
     )
 
 
@@ -607,7 +609,7 @@ def merge_tickets(*, actor, survivor: Ticket, duplicate: Ticket) -> Ticket:
     first, second = sorted([survivor.pk, duplicate.pk])
     locked = {
         t.pk: t
-        for t in Ticket.objects.select_for_update()
+        for t in Ticket.objects.select_for_update(of=("self",))
         .select_related("queue", "sla_policy")
         .filter(pk__in=[first, second])
     }

@@ -84,6 +84,7 @@ def test_parse_headers_and_sanitise_html():
         ({}, "MAILER-DAEMON@example.no", "machine-sender"),
         ({"Return-Path": "<>"}, "ola@example.no", "bounce"),
         ({"List-Id": "<news.example.no>"}, "ola@example.no", "list"),
+        ({}, "Ola <ola@@broken>", "bad-sender"),
     ],
 )
 def test_machines_are_recognised(queue, headers, sender, reason, emitted):
