@@ -26,10 +26,14 @@ class TicketEvent(Event):
 
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
+        from samspill.helpdesk.models import Ticket
+
+        status = payload.get("status", "")
+        labels = dict(Ticket.Status.choices)
         return gettext(str(cls.template)) % {
             "number": payload.get("number", ""),
             "subject": payload.get("subject", ""),
-            "status": payload.get("status", ""),
+            "status": str(labels.get(status, status)).lower(),
             "other": payload.get("other_number", ""),
         }
 

@@ -30,10 +30,32 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
 
 def ticket_list(user=None) -> QuerySet[Ticket]:
     return restrict(
-        Ticket.objects.select_related("party", "queue", "assignee").defer("party__notes", "tags"),
+        Ticket.objects.select_related("party", "queue", "assignee").defer("party__notes"),
         user,
         VIEW,
     )
+
+
+INBOX_COLUMNS = (
+    "number",
+    "subject",
+    "channel",
+    "status",
+    "priority",
+    "next_due",
+    "last_message_at",
+    "party__name",
+    "party__erased_at",
+    "queue__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
+def inbox_rows(user=None) -> QuerySet[Ticket]:
+    """The inbox table's rows: only the columns it shows (a wide party row costs)."""
+    return ticket_list(user).only(*INBOX_COLUMNS)
 
 
 def get_ticket(user, pk) -> Ticket:

@@ -68,7 +68,7 @@ class InboxView(ListPage):
         )
 
     def get_queryset(self):
-        rows = queries.ticket_list(self.request.user)
+        rows = queries.inbox_rows(self.request.user)
         if not any(self.request.GET.get(k) for k in ("view", "status", "party", "q")):
             rows = rows.filter(status__in=OPEN_STATUSES)  # what an agent works on
         return rows

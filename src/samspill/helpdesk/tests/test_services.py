@@ -286,3 +286,18 @@ def test_split(ticket, agent, emitted):
     only = ticket.messages.get()
     with pytest.raises(services.WrongState):
         services.split_message(only, actor=agent)
+
+
+def test_timeline_line_names_the_status_in_words(ticket, agent):
+    from django.utils import translation
+
+    from samspill.helpdesk.events import TicketStatusChanged
+
+    payload = {"number": ticket.number, "status": "pending_customer"}
+    assert (
+        TicketStatusChanged.summarize(payload) == f"Ticket {ticket.number} is now pending customer"
+    )
+    with translation.override("nb"):
+        assert TicketStatusChanged.summarize(payload) == (
+            f"Sak {ticket.number} har nå status venter på kunden"
+        )

@@ -62,7 +62,7 @@ def test_reply_from_the_page_and_collision_warning(login, agent, ticket, make_us
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "after you opened it" in html
+    assert "etter at du åpnet den" in html  # the agent's language: Norwegian
     assert "My answer" in html  # the agent's text is kept
     assert not Message.objects.filter(body="My answer").exists()
     newest = ticket.messages.order_by("-id").first().pk
@@ -121,7 +121,8 @@ def test_canned_response_filled(login, agent, ticket):
 def test_party_page_search_and_permissions(login, agent, ticket, customer, make_user):
     client = login(agent)
     page = client.get(f"/parties/{customer.pk}/").content.decode()
-    assert "Open tickets" in page and ticket.number in page
+    assert "Åpne saker" in page and ticket.number in page  # key figure and panel
+    assert f"/helpdesk/?party={customer.pk}" in page
     from samspill.platform import registry
 
     hits = dict((p.key, h) for p, h in registry.search(agent, ticket.number))
