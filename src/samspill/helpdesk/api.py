@@ -95,7 +95,7 @@ class TicketPatch(Schema):
     party_id: int | None = None
 
 
-class ReplyIn(Schema):
+class TicketReplyIn(Schema):
     body: str = Field(..., max_length=200_000)
     last_seen_message_id: int | None = Field(
         None, description="The newest message you saw; a newer one gives 409 reply_collision."
@@ -103,34 +103,34 @@ class ReplyIn(Schema):
     status: Literal["open", "pending_customer", "pending_internal", "resolved"] = "pending_customer"
 
 
-class NoteIn(Schema):
+class TicketNoteIn(Schema):
     body: str = Field(..., max_length=200_000)
 
 
-class AssignIn(Schema):
+class TicketAssignIn(Schema):
     assignee_id: int | None = None
     queue_id: int | None = None
 
 
-class LinkIn(Schema):
+class TicketLinkIn(Schema):
     record: str = Field(..., description="<app>.<model>:<id>, e.g. sales.order:12")
 
 
-class LinkOut(Schema):
+class TicketLinkOut(Schema):
     id: int
     record: str
     title: str
 
 
-class MergeIn(Schema):
+class TicketMergeIn(Schema):
     into_id: int = Field(..., description="The ticket that is kept.")
 
 
-class SplitIn(Schema):
+class TicketSplitIn(Schema):
     subject: str = Field("", max_length=300)
 
 
-class QueueOut(Schema):
+class HelpdeskQueueOut(Schema):
     id: int
     name: str
     email: str
@@ -148,7 +148,7 @@ class QueueOut(Schema):
         return obj.closes_at.strftime("%H:%M")
 
 
-class SlaPolicyOut(Schema):
+class HelpdeskSlaPolicyOut(Schema):
     id: int
     name: str
     priority: str
@@ -159,7 +159,7 @@ class SlaPolicyOut(Schema):
     warning_percent: int
 
 
-class CannedOut(Schema):
+class CannedResponseOut(Schema):
     id: int
     title: str
     body: str
@@ -240,7 +240,7 @@ def list_messages(
     response={201: TicketMessageOut},
     summary="Answer the customer (e-mail tickets: sent by e-mail)",
 )
-def reply(request, ticket_id: int, payload: ReplyIn):
+def reply(request, ticket_id: int, payload: TicketReplyIn):
     ticket = _ticket(request, ticket_id)
     message = services.reply_to_customer(
         ticket,
@@ -257,13 +257,13 @@ def reply(request, ticket_id: int, payload: ReplyIn):
     response={201: TicketMessageOut},
     summary="Add an internal note (never shown to the customer)",
 )
-def add_note(request, ticket_id: int, payload: NoteIn):
+def add_note(request, ticket_id: int, payload: TicketNoteIn):
     ticket = _ticket(request, ticket_id)
     return Status(201, services.add_note(ticket, actor=request.user, body=payload.body))
 
 
 @router.post("/tickets/{int:ticket_id}/assign", response=TicketOut, summary="Assign or move")
-def assign(request, ticket_id: int, payload: AssignIn):
+def assign(request, ticket_id: int, payload: TicketAssignIn):
     ticket = _ticket(request, ticket_id)
     services.assign_ticket(
         ticket, actor=request.user, assignee=payload.assignee_id, queue=payload.queue_id
@@ -271,8 +271,10 @@ def assign(request, ticket_id: int, payload: AssignIn):
     return _ticket(request, ticket_id)
 
 
-@router.post("/tickets/{int:ticket_id}/links", response={201: LinkOut}, summary="Link a record")
-def link(request, ticket_id: int, payload: LinkIn):
+@router.post(
+    "/tickets/{int:ticket_id}/links", response={201: TicketLinkOut}, summary="Link a record"
+)
+def link(request, ticket_id: int, payload: TicketLinkIn):
     ticket = _ticket(request, ticket_id)
     return Status(201, services.link_record(ticket, actor=request.user, record=payload.record))
 
@@ -280,7 +282,7 @@ def link(request, ticket_id: int, payload: LinkIn):
 @router.post(
     "/tickets/{int:ticket_id}/merge", response=TicketOut, summary="Merge into another ticket"
 )
-def merge(request, ticket_id: int, payload: MergeIn):
+def merge(request, ticket_id: int, payload: TicketMergeIn):
     duplicate = _ticket(request, ticket_id)
     survivor = _ticket(request, payload.into_id)
     services.merge_tickets(actor=request.user, survivor=survivor, duplicate=duplicate)
@@ -292,7 +294,7 @@ def merge(request, ticket_id: int, payload: MergeIn):
     response={201: TicketOut},
     summary="Make a customer message a ticket of its own",
 )
-def split(request, ticket_id: int, message_id: int, payload: SplitIn):
+def split(request, ticket_id: int, message_id: int, payload: TicketSplitIn):
     ticket = _ticket(request, ticket_id)
     message = ticket.messages.filter(pk=message_id).first()
     if message is None:
@@ -301,14 +303,14 @@ def split(request, ticket_id: int, message_id: int, payload: SplitIn):
     return Status(201, _ticket(request, new.pk))
 
 
-@router.get("/queues", response=list[QueueOut], summary="Queues")
+@router.get("/queues", response=list[HelpdeskQueueOut], summary="Queues")
 @paginate
 def list_queues(request):
     require(request.user, "helpdesk.view_queue")
     return queries.queues()
 
 
-@router.get("/sla-policies", response=list[SlaPolicyOut], summary="SLA policies")
+@router.get("/sla-policies", response=list[HelpdeskSlaPolicyOut], summary="SLA policies")
 @paginate
 def list_policies(request):
     require(request.user, "helpdesk.view_slapolicy")
@@ -317,7 +319,7 @@ def list_policies(request):
 
 @router.get(
     "/canned-responses",
-    response=list[CannedOut],
+    response=list[CannedResponseOut],
     summary="Canned responses; with ticket, placeholders filled in",
 )
 @paginate
