@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import django_filters
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from samspill.helpdesk.models import OPEN_STATUSES, Channel, Priority, Queue, Ticket
 
 BREACHING_SOON = timedelta(hours=4)
+TICKET_NUMBER = re.compile(r"^[Tt]-\d{1,4}(-\d*)?$")
 VIEWS = (
     ("open", _("Open")),
     ("mine", _("Mine")),
@@ -23,12 +25,15 @@ VIEWS = (
 
 
 def _search(queryset, _name, value):
+    """A ticket number (or its start) uses the number's index; anything else searches the
+    subject, the customer's name and the customer's e-mail."""
     value = (value or "").strip()
     if not value:
         return queryset
+    if TICKET_NUMBER.match(value):
+        return queryset.filter(number__startswith=value.upper())
     return queryset.filter(
-        Q(number__istartswith=value)
-        | Q(subject__icontains=value)
+        Q(subject__icontains=value)
         | Q(party__name__icontains=value)
         | Q(customer_email__iexact=value)
     )

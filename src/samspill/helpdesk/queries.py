@@ -142,13 +142,18 @@ def fill_placeholders(text: str, ticket: Ticket, agent=None) -> str:
 
 
 def search(user, q: str, limit: int = 10) -> list[Ticket]:
+    """Global search: by ticket number (its start, on the number's index) or subject."""
+    from samspill.helpdesk.filters import TICKET_NUMBER
+
     q = (q or "").strip()
     if not q:
         return []
-    condition = Q(subject__icontains=q)
-    if q.upper().startswith("T-"):
-        condition |= Q(number__istartswith=q)
-    return list(ticket_list(user).filter(condition).order_by("-id")[:limit])
+    rows = ticket_list(user)
+    if TICKET_NUMBER.match(q):
+        rows = rows.filter(number__startswith=q.upper())
+    else:
+        rows = rows.filter(subject__icontains=q)
+    return list(rows.order_by("-id")[:limit])
 
 
 def party_figures(party) -> dict[str, int]:

@@ -308,7 +308,8 @@ class CannedView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         ticket = _ticket_or_404(request, pk)
-        canned = queries.canned_responses().filter(pk=request.GET.get("id") or 0).first()
+        pk = request.GET.get("id", "")
+        canned = queries.canned_responses().filter(pk=pk).first() if pk.isdigit() else None
         if canned is None:
             raise Http404(_("There is no such canned response."))
         return JsonResponse({"body": queries.fill_placeholders(canned.body, ticket, request.user)})

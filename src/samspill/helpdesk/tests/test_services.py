@@ -301,3 +301,26 @@ def test_timeline_line_names_the_status_in_words(ticket, agent):
         assert TicketStatusChanged.summarize(payload) == (
             f"Sak {ticket.number} har nå status venter på kunden"
         )
+
+
+def test_party_merge_erasure_and_personal_data(queue, agent, make_user):
+    from samspill.parties import services as parties
+
+    ticket = services.open_ticket(
+        actor=None, subject="Hei", body="Min adresse er Storgata 1", email="ola@example.no"
+    )
+    person = ticket.party
+    duplicate = services.open_ticket(
+        actor=None, subject="Igjen", body="x", email="ola2@example.no"
+    ).party
+    boss = make_user("management", "legal")
+    parties.merge_parties(actor=boss, survivor=person, duplicate=duplicate)
+    assert Ticket.objects.filter(party=person).count() == 2
+    exported = parties.export_personal_data(actor=boss, party=person)
+    texts = [m["text"] for t in exported["helpdesk"]["tickets"] for m in t["messages"]]
+    assert "Min adresse er Storgata 1" in texts
+    parties.erase_person(actor=boss, party=person)
+    message = Message.objects.get(ticket=ticket)
+    assert message.body == "(erased)" and message.from_email == ""
+    ticket.refresh_from_db()
+    assert ticket.customer_email == ""

@@ -116,6 +116,9 @@ def test_canned_response_filled(login, agent, ticket):
     )
     data = login(agent).get(f"/helpdesk/tickets/{ticket.pk}/canned/?id={canned.pk}").json()
     assert data["body"] == f"Hi Fjordkaffe AS ({ticket.number}) - Siri Service"
+    client = login(agent)
+    assert client.get(f"/helpdesk/tickets/{ticket.pk}/canned/?id=abc").status_code == 404
+    assert client.get(f"/helpdesk/tickets/{ticket.pk}/canned/?id=999").status_code == 404
 
 
 def test_party_page_search_and_permissions(login, agent, ticket, customer, make_user):
