@@ -622,7 +622,7 @@ def merge_tickets(*, actor, survivor: Ticket, duplicate: Ticket) -> Ticket:
     duplicate.links.exclude(record__in=existing).update(ticket=survivor)
     survivor.tags = _clean_tags([*survivor.tags, *duplicate.tags], {})[:MAX_TAGS]
     survivor.last_message_at = max(
-        t for t in (survivor.last_message_at, duplicate.last_message_at) if t
+        (t for t in (survivor.last_message_at, duplicate.last_message_at) if t), default=None
     )
     if duplicate.created_at < survivor.created_at:  # the customer has waited since then
         survivor.created_at = duplicate.created_at
