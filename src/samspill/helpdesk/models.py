@@ -12,6 +12,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Bootstrap colours of the status and priority badges.
+BADGES = {
+    "new": "primary",
+    "open": "info",
+    "pending_customer": "warning",
+    "pending_internal": "secondary",
+    "resolved": "success",
+    "closed": "dark",
+    "low": "light",
+    "normal": "secondary",
+    "high": "warning",
+    "urgent": "danger",
+}
+
 
 class Counter(models.Model):
     """The last ticket number given per year; locked while a number is drawn (gapless)."""
@@ -253,6 +267,14 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("helpdesk:ticket_detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        return BADGES.get(self.status, "secondary")
+
+    @property
+    def priority_badge(self) -> str:
+        return BADGES.get(self.priority, "secondary")
 
     @property
     def is_open(self) -> bool:

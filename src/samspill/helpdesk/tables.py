@@ -7,20 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samspill.helpdesk.models import Ticket
-
-BADGES = {
-    "new": "primary",
-    "open": "info",
-    "pending_customer": "warning",
-    "pending_internal": "secondary",
-    "resolved": "success",
-    "closed": "dark",
-    "low": "light",
-    "normal": "secondary",
-    "high": "warning",
-    "urgent": "danger",
-}
+from samspill.helpdesk.models import BADGES, Ticket
 
 
 class TicketTable(tables.Table):

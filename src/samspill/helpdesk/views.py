@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -66,6 +67,12 @@ class InboxView(ListPage):
             "No tickets here. E-mails to a queue's address become tickets; "
             "or register a call with New."
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["table_template"] = "helpdesk/_inbox_table.html"
+        context["now"] = timezone.now()
+        return context
 
     def get_queryset(self):
         rows = queries.inbox_rows(self.request.user)
