@@ -324,3 +324,21 @@ def test_party_merge_erasure_and_personal_data(queue, agent, make_user):
     assert message.body == "(erased)" and message.from_email == ""
     ticket.refresh_from_db()
     assert ticket.customer_email == ""
+
+
+def test_housekeeping_runs_the_sla_watch_and_the_mailboxes(ticket, emitted):
+    from unittest import mock
+
+    from django.utils import timezone as tz
+
+    from samspill.platform import housekeeping
+
+    later = ticket.first_response_due + timedelta(minutes=1)
+    with mock.patch.object(tz, "now", return_value=later):  # the clock, not the database
+        result = housekeeping.run_once()
+    assert result["helpdesk.sla"] == 2  # warning and breach
+    assert result["helpdesk.imap"] == 0  # no mailboxes
+    assert [t for t, _p in emitted() if t.startswith("helpdesk.ticket.sla")] == [
+        "helpdesk.ticket.sla_warning",
+        "helpdesk.ticket.sla_breached",
+    ]
