@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samspill.accounting",
     "samspill.inventory",
     "samspill.sales",
+    "samspill.helpdesk",
     "samspill.automation",
     "samspill.web",
     "samspill.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounting/", include("samspill.accounting.urls")),
     path("inventory/", include("samspill.inventory.urls")),
     path("sales/", include("samspill.sales.urls")),
+    path("helpdesk/", include("samspill.helpdesk.urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

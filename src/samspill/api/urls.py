@@ -10,6 +10,7 @@ from samspill.api.security import SessionAuth
 from samspill.automation.api import router as automation_router
 from samspill.catalog.api import router as catalog_router
 from samspill.crm.api import router as crm_router
+from samspill.helpdesk.api import router as helpdesk_router
 from samspill.inventory.api import router as inventory_router
 from samspill.localization.no.api import router as localization_no_router
 from samspill.localization.no.saft.api import router as saft_router
@@ -60,3 +61,4 @@ api.add_router("/localization/no", localization_no_router)
 api.add_router("/accounting", accounting_router)
 api.add_router("/accounting/saft", saft_router)
 api.add_router("/sales", sales_router)
+api.add_router("/helpdesk", helpdesk_router)

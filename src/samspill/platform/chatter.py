@@ -342,7 +342,7 @@ def add_attachment(reference: str, upload, *, actor) -> Attachment:
     attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
-        _follow(record, [actor])
+        _follow(record, [actor] if actor is not None else [])  # None: a system import
         audit.record(
             "create",
             attachment,

@@ -105,6 +105,7 @@ class Command(BaseCommand):
         from samspill.accounting import demo as accounting_demo
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
+        from samspill.helpdesk import demo as helpdesk_demo
         from samspill.inventory import demo as inventory_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
@@ -139,6 +140,10 @@ class Command(BaseCommand):
             ),
             Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
             Step("Quotes and sales orders", lambda: sales_demo.load(actor=self.actor())),
+            Step(
+                "Service queues, SLA policies and tickets",
+                lambda: helpdesk_demo.load(actor=self.actor()),
+            ),
         ]
 
     @staticmethod

@@ -1,0 +1,193 @@
+"""Events of customer service. Subjects: the customer (party) and the ticket, so every step
+shows on the customer's 360-degree timeline and automation rules can react (escalate on
+`helpdesk.ticket.sla_breached`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samspill.platform.events import Event
+
+SUBJECTS = {"party_id": "party", "ticket_id": "ticket"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketEvent(Event):
+    subject_fields: ClassVar[dict[str, str]] = SUBJECTS
+    template: ClassVar[Any] = ""
+
+    ticket_id: int
+    number: str
+    party_id: int
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        from samspill.helpdesk.models import Ticket
+
+        status = payload.get("status", "")
+        labels = dict(Ticket.Status.choices)
+        return gettext(str(cls.template)) % {
+            "number": payload.get("number", ""),
+            "subject": payload.get("subject", ""),
+            "status": str(labels.get(status, status)).lower(),
+            "other": payload.get("other_number", ""),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketOpened(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.opened"
+    description: ClassVar[Any] = _("A customer service ticket was opened")
+    template: ClassVar[Any] = _("Ticket %(number)s was opened: %(subject)s")
+
+    subject: str
+    channel: str
+    queue_id: int
+    priority: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCustomerWrote(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.customer_replied"
+    description: ClassVar[Any] = _("The customer wrote on a ticket")
+    template: ClassVar[Any] = _("The customer wrote on ticket %(number)s")
+
+    message_id: int
+    channel: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReplied(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.replied"
+    description: ClassVar[Any] = _("An agent answered the customer on a ticket")
+    template: ClassVar[Any] = _("Ticket %(number)s was answered")
+
+    message_id: int
+    first_response: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketNoted(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.noted"
+    description: ClassVar[Any] = _("An internal note was added to a ticket")
+    template: ClassVar[Any] = _("An internal note was added to ticket %(number)s")
+
+    message_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketStatusChanged(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.status_changed"
+    description: ClassVar[Any] = _("A ticket changed status")
+    template: ClassVar[Any] = _("Ticket %(number)s is now %(status)s")
+
+    status: str
+    previous: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketResolved(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.resolved"
+    description: ClassVar[Any] = _("A ticket was resolved")
+    template: ClassVar[Any] = _("Ticket %(number)s was resolved")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketClosed(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.closed"
+    description: ClassVar[Any] = _("A ticket was closed")
+    template: ClassVar[Any] = _("Ticket %(number)s was closed")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReopened(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.reopened"
+    description: ClassVar[Any] = _("A ticket was reopened")
+    template: ClassVar[Any] = _("Ticket %(number)s was reopened")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketAssigned(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.assigned"
+    description: ClassVar[Any] = _("A ticket was assigned")
+    template: ClassVar[Any] = _("Ticket %(number)s was assigned")
+
+    assignee_id: int | None
+    queue_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketUpdated(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.updated"
+    description: ClassVar[Any] = _("A ticket was changed")
+    template: ClassVar[Any] = _("Ticket %(number)s was changed")
+
+    fields: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketMerged(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.merged"
+    description: ClassVar[Any] = _("A ticket was merged into another")
+    template: ClassVar[Any] = _("Ticket %(number)s was merged into %(other)s")
+
+    other_ticket_id: int
+    other_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketSplit(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.split"
+    description: ClassVar[Any] = _("A message was split off into a new ticket")
+    template: ClassVar[Any] = _("A message of ticket %(number)s became ticket %(other)s")
+
+    other_ticket_id: int
+    other_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketLinked(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.linked"
+    description: ClassVar[Any] = _("A record was linked to a ticket")
+    template: ClassVar[Any] = _("A record was linked to ticket %(number)s")
+
+    record: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketSlaWarning(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.sla_warning"
+    description: ClassVar[Any] = _("A ticket is close to breaching its SLA")
+    template: ClassVar[Any] = _("Ticket %(number)s is close to breaching its SLA")
+
+    target: str  # "first_response" or "resolution"
+    due: str
+    assignee_id: int | None
+    queue_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketSlaBreached(TicketEvent):
+    type: ClassVar[str] = "helpdesk.ticket.sla_breached"
+    description: ClassVar[Any] = _("A ticket breached its SLA")
+    template: ClassVar[Any] = _("Ticket %(number)s breached its SLA")
+
+    target: str
+    due: str
+    assignee_id: int | None
+    queue_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailIgnored(Event):
+    """An inbound e-mail that was kept out of the inbox (auto-reply, bounce, loop)."""
+
+    type: ClassVar[str] = "helpdesk.mail.ignored"
+    description: ClassVar[Any] = _("An automatic e-mail was not turned into a ticket")
+
+    message_id: str
+    reason: str

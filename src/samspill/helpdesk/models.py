@@ -1,0 +1,365 @@
+"""Customer service: queues (per team, with opening hours and mailboxes), SLA policies, tickets
+with their conversation (customer messages, agent replies, internal notes) and links to other
+records. Status, due times and numbers are written by the services only."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Bootstrap colours of the status and priority badges.
+BADGES = {
+    "new": "primary",
+    "open": "info",
+    "pending_customer": "warning",
+    "pending_internal": "secondary",
+    "resolved": "success",
+    "closed": "dark",
+    "low": "light",
+    "normal": "secondary",
+    "high": "warning",
+    "urgent": "danger",
+}
+
+
+class Counter(models.Model):
+    """The last ticket number given per year; locked while a number is drawn (gapless)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+
+    def __str__(self) -> str:
+        return f"T {self.year}: {self.last}"
+
+
+class Queue(models.Model):
+    """Where tickets wait for a team: its opening hours are the business hours of the SLA."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    team = models.ForeignKey(
+        "organization.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("The address customers write to.")
+    )
+    opens_at = models.TimeField(_("opens at"), default=time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(16, 0))
+    # ISO weekdays the team works, 1 = Monday ... 7 = Sunday, e.g. "12345".
+    workdays = models.CharField(_("working days"), max_length=7, default="12345")
+    is_default = models.BooleanField(_("default queue"), default=False)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="helpdesk_queue_opens_before_closing",
+                violation_error_message=_("The queue must open before it closes."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="helpdesk_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox polled for a queue. `last_uid` (with `uid_validity`) remembers what
+    has been imported, so nothing is imported twice."""
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="mailboxes"
+    )
+    host = models.CharField(_("server"), max_length=200)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    use_ssl = models.BooleanField(_("TLS"), default=True)
+    username = models.CharField(_("user name"), max_length=200)
+    password = models.CharField(_("password"), max_length=200)
+    folder = models.CharField(_("folder"), max_length=100, default="INBOX")
+    is_active = models.BooleanField(_("active"), default=True)
+    uid_validity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["queue", "username"]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}/{self.folder}"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class SlaPolicy(models.Model):
+    """Targets in business hours. The most specific matching policy applies: customer before
+    queue before priority; an empty field matches anything."""
+
+    name = models.CharField(_("name"), max_length=100)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    party = models.ForeignKey(
+        "parties.Party",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    first_response_hours = models.DecimalField(
+        _("first response (business hours)"), max_digits=6, decimal_places=2
+    )
+    resolution_hours = models.DecimalField(
+        _("resolution (business hours)"), max_digits=6, decimal_places=2
+    )
+    warning_percent = models.PositiveIntegerField(_("warning at percent of the target"), default=80)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_response_hours__gt=0) & Q(resolution_hours__gt=0),
+                name="helpdesk_sla_positive_targets",
+                violation_error_message=_("Targets must be more than zero hours."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    CHAT = "chat", _("Chat")
+    WEB_FORM = "web_form", _("Web form")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+        PENDING_INTERNAL = "pending_internal", _("Pending internal")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    party = models.ForeignKey(
+        "parties.Party", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "parties.Party",
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer_email = models.EmailField(_("customer email"), blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # The earliest open target: what "breaching soon" sorts and filters on.
+    next_due = models.DateTimeField(_("next due"), null=True, blank=True)
+    # When the housekeeping job warns that the next target is near (warning_percent of it).
+    warn_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-id"]
+        permissions = [
+            ("reply_ticket", "Can answer customers on tickets"),
+            ("merge_ticket", "Can merge and split tickets"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="helpdesk_ticket_status"),
+            models.Index(fields=["assignee", "status"], name="helpdesk_ticket_assignee"),
+            models.Index(fields=["queue", "status"], name="helpdesk_ticket_queue"),
+            models.Index(fields=["party", "status"], name="helpdesk_ticket_party"),
+            models.Index(fields=["next_due"], name="helpdesk_ticket_next_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:ticket_detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        return BADGES.get(self.status, "secondary")
+
+    @property
+    def priority_badge(self) -> str:
+        return BADGES.get(self.priority, "secondary")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+
+
+OPEN_STATUSES = (
+    Ticket.Status.NEW,
+    Ticket.Status.OPEN,
+    Ticket.Status.PENDING_CUSTOMER,
+    Ticket.Status.PENDING_INTERNAL,
+)
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("From the customer")
+        REPLY = "reply", _("Reply to the customer")
+        NOTE = "note", _("Internal note")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_email = models.CharField(_("from"), max_length=254, blank=True)
+    to = models.CharField(_("to"), max_length=1000, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML (sanitised)"), blank=True)
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    references = models.TextField(blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="helpdesk_message_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.get_kind_display()}"
+
+
+class TicketLink(models.Model):
+    """A ticket is about another record: an order, an invoice, a delivery ..."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="links"
+    )
+    record = models.CharField(_("record"), max_length=120)  # "sales.order:12"
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        verbose_name = _("linked record")
+        verbose_name_plural = _("linked records")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "record"], name="helpdesk_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.record
+
+
+class CannedResponse(models.Model):
+    """A prepared answer; `{{ customer.name }}`, `{{ ticket.number }}`, `{{ agent.name }}` are
+    filled in when it is used."""
+
+    title = models.CharField(_("title"), max_length=100, unique=True)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,61 @@
+"""Commands of customer service: the only code that writes the helpdesk tables. Each command
+is one transaction, checks the actor's permission (when an actor is given), audits and
+publishes its events."""
+
+from samspill.helpdesk.services.common import Collision, WrongState, apply_sla, policy_for
+from samspill.helpdesk.services.inbound import Received, receive_email
+from samspill.helpdesk.services.setup import (
+    add_mailbox,
+    create_canned_response,
+    create_queue,
+    create_sla_policy,
+)
+from samspill.helpdesk.services.sla import check_sla
+from samspill.helpdesk.services.tickets import (
+    add_customer_message,
+    add_note,
+    assign_ticket,
+    close_ticket,
+    link_record,
+    merge_tickets,
+    open_ticket,
+    reopen_ticket,
+    reply_to_customer,
+    resolve_ticket,
+    split_message,
+    start_ticket,
+    unlink_record,
+    update_ticket,
+    wait_for_customer,
+    wait_internally,
+)
+
+__all__ = [
+    "Collision",
+    "Received",
+    "WrongState",
+    "add_customer_message",
+    "add_mailbox",
+    "add_note",
+    "apply_sla",
+    "assign_ticket",
+    "check_sla",
+    "close_ticket",
+    "create_canned_response",
+    "create_queue",
+    "create_sla_policy",
+    "link_record",
+    "merge_tickets",
+    "open_ticket",
+    "policy_for",
+    "receive_email",
+    "reopen_ticket",
+    "reply_to_customer",
+    "resolve_ticket",
+    "split_message",
+    "start_ticket",
+    "unlink_record",
+    "update_ticket",
+    "wait_for_customer",
+    "wait_internally",
+]
