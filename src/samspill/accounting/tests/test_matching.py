@@ -74,7 +74,7 @@ def test_paying_in_two_parts_joins_one_match_that_is_settled_at_zero(ledger, cus
         second.pk,
     }
     assert residual(number) == D("0.00")
-    events = OutboxEvent.objects.filter(type="accounting.lines.matched").order_by("id")
+    events = OutboxEvent.objects.filter(type="accounting.lines.matched").order_by("occurred_at")
     assert [e.payload["residual"] for e in events] == ["250.00", "0.00"]
     assert events.last().subjects == {"party": [str(customer.pk)]}
 
