@@ -339,3 +339,16 @@ def test_report_pages_keep_their_query_count_as_the_ledger_grows(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_a_pdf_too_long_is_refused_with_a_message(login, finance, books, monkeypatch):
+    from samspill.accounting.views import common
+
+    monkeypatch.setattr(common, "PDF_MAX_ROWS", 2)
+    client = login(finance)
+    url = reverse("accounting:general_ledger") + f"?{YEAR}"
+    response = client.get(url + "&_export=pdf")
+    assert response.status_code == 302 and "_export" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "for mange for en PDF" in page
+    assert client.get(url + "&_export=csv").status_code == 200
