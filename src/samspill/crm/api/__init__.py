@@ -93,7 +93,7 @@ def list_leads(request, filters: Query[LeadFilters]):
         rows = rows.filter(owner_id=filters.owner_id)
     if filters.min_score is not None:
         rows = rows.filter(score__gte=filters.min_score)
-    return rows
+    return _by_day(rows, filters, created="created_at")
 
 
 @router.post("/leads", response={201: LeadOut}, summary="Create a lead")
@@ -321,6 +321,17 @@ def list_opportunities(request, filters: Query[OpportunityFilters]):
         value = getattr(filters, name)
         if value:
             rows = rows.filter(**{name: value})
+    return _by_day(rows, filters, created="created_at", closed="closed_at")
+
+
+def _by_day(rows, filters, **columns):
+    """The created_from/_to (closed_from/_to) filters: local calendar days of a timestamp."""
+    for prefix, column in columns.items():
+        start, end = getattr(filters, f"{prefix}_from"), getattr(filters, f"{prefix}_to")
+        if start:
+            rows = rows.filter(**{f"{column}__date__gte": start})
+        if end:
+            rows = rows.filter(**{f"{column}__date__lte": end})
     return rows
 
 
