@@ -107,6 +107,17 @@ class AccountingConfig(AppConfig):
                 search=queries.search,
             )
         )
+        from samspill.accounting.views.reports import party_open_items_panel
+
+        registry.register_party_panel(
+            registry.PartyPanel(
+                key="accounting-open-items",
+                permission="accounting.view_journalline",
+                title=_("Open items"),
+                render=party_open_items_panel,
+                order=50,
+            )
+        )
         registry.register_key_figures(
             registry.KeyFigureProvider(
                 key="accounting",

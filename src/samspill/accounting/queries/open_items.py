@@ -193,3 +193,48 @@ def _as_date(value) -> date:
 
 def reconcilable_accounts(user=None):
     return restrict(Account.objects.filter(reconcilable=True), user).order_by("number")
+
+
+@dataclass
+class PartyOpenSummary:
+    account: Account
+    items: int
+    open: Decimal
+    overdue: Decimal
+
+
+def party_summary(party_id: int, at: date, user=None) -> list[PartyOpenSummary]:
+    """What is open for one party on each reconcilable account at `at` (on the account's
+    side) and how much of it is past due; one query."""
+    rows = (
+        restrict(JournalLine.objects.all(), user)
+        .filter(posted=True, party_id=party_id, account__reconcilable=True, date__lte=at)
+        .annotate(item=item_key())
+        .values("account_id", "item")
+        .annotate(
+            amount=Sum(F("debit") - F("credit"), output_field=MONEY),
+            due=Min(Coalesce("due_date", "date")),
+        )
+        .filter(Q(amount__gte=HALF_CENT) | Q(amount__lte=-HALF_CENT))
+        .order_by()
+    )
+    totals: dict[int, list] = {}
+    for row in rows:
+        entry = totals.setdefault(row["account_id"], [0, ZERO, ZERO])
+        amount = cents(row["amount"])
+        entry[0] += 1
+        entry[1] += amount
+        if _as_date(row["due"]) < at:
+            entry[2] += amount
+    if not totals:
+        return []
+    accounts = Account.objects.filter(pk__in=list(totals)).order_by("number")
+    return [
+        PartyOpenSummary(
+            account=account,
+            items=totals[account.pk][0],
+            open=sign(account) * totals[account.pk][1],
+            overdue=sign(account) * totals[account.pk][2],
+        )
+        for account in accounts
+    ]

@@ -339,3 +339,47 @@ def test_report_pages_keep_their_query_count_as_the_ledger_grows(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_a_pdf_too_long_is_refused_with_a_message(login, finance, books, monkeypatch):
+    from samspill.accounting.views import common
+
+    monkeypatch.setattr(common, "PDF_MAX_ROWS", 2)
+    client = login(finance)
+    url = reverse("accounting:general_ledger") + f"?{YEAR}"
+    response = client.get(url + "&_export=pdf")
+    assert response.status_code == 302 and "_export" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "for mange for en PDF" in page
+    assert client.get(url + "&_export=csv").status_code == 200
+
+
+def test_party_page_shows_open_items_with_the_overdue_part(login, finance, books, customer):
+    from samspill.accounting.queries import open_items
+
+    (summary,) = open_items.party_summary(customer.pk, date(2026, 3, 25))
+    assert (summary.account.number, summary.items, summary.open, summary.overdue) == (
+        "1500",
+        2,
+        D("0.00"),
+        D("0.00"),
+    )
+    sale, payment = books
+    services.match_lines([line_on(sale, "1500").pk, line_on(payment, "1500").pk], actor=None)
+    services.create_entry(
+        actor=None,
+        journal="SAL",
+        date=date(2026, 4, 1),
+        lines=[
+            {"account": "1500", "debit": "500", "party": customer.pk, "due_date": "2026-04-15"},
+            {"account": "3000", "credit": "400", "vat_code": "3"},
+        ],
+        post=True,
+    )
+    (summary,) = open_items.party_summary(customer.pk, date(2026, 5, 1))
+    assert (summary.items, summary.open, summary.overdue) == (1, D("500.00"), D("500.00"))
+    page = login(finance).get(customer.get_absolute_url())
+    html = page.content.decode()
+    account = Account.objects.get(number="1500")
+    assert reverse("accounting:party_open_items", args=[account.pk, customer.pk]) in html
+    assert "Åpne poster" in html

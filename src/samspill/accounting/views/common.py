@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from samspill.accounting.forms import DateRangeForm
 from samspill.platform.errors import NotFound
@@ -33,6 +36,7 @@ def date_range(request) -> DateRangeForm:
 
 
 REPORT_FORMATS = (*EXPORT_FORMATS, "pdf")
+PDF_MAX_ROWS = 5_000  # about 100 pages; WeasyPrint's time and memory grow with the rows
 
 
 def export_query(request) -> str:
@@ -53,6 +57,16 @@ def report_export(request, table, *, title, period: str, filename: str, footer=N
         return SpreadsheetExport(fmt, table).response(f"{filename}.{fmt}")
     if fmt != "pdf":
         return None
+    if len(table.data) > PDF_MAX_ROWS:
+        messages.warning(
+            request,
+            _(
+                "The report has %(count)s lines, too many for a PDF (at most %(max)s). Choose a "
+                "shorter range or download CSV or XLSX."
+            )
+            % {"count": len(table.data), "max": PDF_MAX_ROWS},
+        )
+        return redirect(f"{request.path}?{export_query(request)}")
     from weasyprint import HTML
 
     from samspill.organization import queries as organization

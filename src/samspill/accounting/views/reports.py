@@ -591,3 +591,20 @@ def _own_match(number: int, account, party) -> bool:
     from samspill.accounting.models import JournalLine
 
     return JournalLine.objects.filter(match=number, account=account, party=party).exists()
+
+
+def party_open_items_panel(request, party) -> str:
+    """The card on a party's page: what is open on each reconcilable account and how much is
+    overdue, each linking to the matching screen (two queries)."""
+    from django.template.loader import render_to_string
+
+    today = date.today()
+    return render_to_string(
+        "accounting/_party_open_items.html",
+        {
+            "rows": open_items.party_summary(party.pk, today, request.user),
+            "party": party,
+            "at": today,
+        },
+        request=request,
+    )
