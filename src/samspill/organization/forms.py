@@ -56,6 +56,8 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
             "visiting_country",
             "iban",
             "bank_account",
+            "kid_method",
+            "invoice_payment_days",
         ]
         widgets = {
             "postal_street": forms.Textarea(attrs={"rows": 2}),
