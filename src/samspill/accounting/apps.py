@@ -45,6 +45,18 @@ class AccountingConfig(AppConfig):
         register_model(Payment)
         register_model(PaymentAllocation)
         parties.register_merge_handler(party_hooks.move_party_lines)
+        from samspill.platform import records
+
+        records.register_record(
+            Invoice,
+            kind="invoice",
+            created_event="accounting.invoice.posted",
+            created_field="invoice_id",
+            subjects_for=lambda invoice: {
+                "invoice": [str(invoice.pk)],
+                "party": [str(invoice.party_id)],
+            },
+        )
 
         models = (
             "account",

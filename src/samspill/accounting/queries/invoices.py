@@ -210,3 +210,23 @@ def invoiced_quantities(order_line_ids) -> dict[int, Decimal]:
         row["order_line_id"]: Decimal(str(row["qty"] or 0)).quantize(Decimal("0.001"))
         for row in rows
     }
+
+
+def filter_invoices(
+    rows: QuerySet[Invoice],
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    party_id: int | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Invoice]:
+    """The list filters the page and the API share."""
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if party_id:
+        rows = rows.filter(party_id=party_id)
+    if overdue:
+        rows = rows.filter(overdue_q())
+    return rows

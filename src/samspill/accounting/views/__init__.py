@@ -1,5 +1,14 @@
-"""Pages of accounting: the ledger (`ledger`) and the financial reports (`reports`)."""
+"""Pages of accounting: the ledger (`ledger`), the financial reports (`reports`) and
+customer invoices and payments (`invoices`)."""
 
+from samspill.accounting.views.invoices import (
+    InvoiceActionView,
+    InvoiceCreateView,
+    InvoiceDetailView,
+    InvoiceDownloadView,
+    InvoiceListPage,
+    PaymentListPage,
+)
 from samspill.accounting.views.ledger import (
     AccountCreateView,
     AccountEditView,
@@ -35,6 +44,12 @@ __all__ = [
     "EntryPreviewView",
     "FiscalYearCloseView",
     "FiscalYearOpenView",
+    "InvoiceActionView",
+    "InvoiceCreateView",
+    "InvoiceDetailView",
+    "InvoiceDownloadView",
+    "InvoiceListPage",
+    "PaymentListPage",
     "PeriodActionView",
     "PeriodListView",
     "ProfitAndLossView",

@@ -167,3 +167,22 @@ def test_a_buyer_without_orgnr_gets_no_ehf(setup):
     assert caught.value.message == (
         "EHF needs the customer's organisation number; Kari Nordmann has none."
     )
+
+
+def test_export_ehf_command(setup, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from samspill.parties.tests.factories import PersonFactory
+
+    one = post(setup, MIXED)
+    two = post(setup, MIXED[:1])
+    post(PersonFactory(is_customer=True), MIXED[:1])  # no orgnr: skipped
+    call_command("export-ehf", one.number, "--output-dir", str(tmp_path / "one"), verbosity=0)
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [f"invoice-{one.number}.xml"]
+    call_command("export-ehf", "--all", "--output-dir", str(tmp_path / "all"), verbosity=0)
+    names = sorted(p.name for p in (tmp_path / "all").iterdir())
+    assert names == [f"invoice-{one.number}.xml", f"invoice-{two.number}.xml"]
+    root = etree.parse(str(tmp_path / "all" / names[1])).getroot()
+    assert root.findtext("cbc:ID", namespaces=NS) == two.number
+    with pytest.raises(CommandError, match="No posted invoice with number: 999"):
+        call_command("export-ehf", "999", "--output-dir", str(tmp_path / "x"))
