@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -33,7 +34,7 @@ from samspill.platform.permissions import restrict
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
-def with_open_amount(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+def with_open_amount(queryset: QuerySet[Invoice]) -> Any:
     """Annotate `receivable_amount` (the receivable line, base currency; negative for a
     credit note) and `open_amount` (what its match still leaves open)."""
     residual = (
@@ -57,7 +58,7 @@ def with_open_amount(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     )
 
 
-def invoices(user=None) -> QuerySet[Invoice]:
+def invoices(user=None) -> Any:
     return restrict(
         with_open_amount(
             Invoice.objects.select_related("party", "credited_invoice", "receivable_line")
@@ -207,7 +208,7 @@ def invoiced_quantities(order_line_ids) -> dict[int, Decimal]:
         )
     )
     return {
-        row["order_line_id"]: Decimal(str(row["qty"] or 0)).quantize(Decimal("0.001"))
+        int(row["order_line_id"] or 0): Decimal(str(row["qty"] or 0)).quantize(Decimal("0.001"))
         for row in rows
     }
 

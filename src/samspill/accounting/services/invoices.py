@@ -278,7 +278,7 @@ def _build_lines(raw_lines, *, invoice: Invoice, errors) -> list[InvoiceLine]:
         line = InvoiceLine(
             position=index + 1,
             product=product,
-            order_line_id=int(order_line) if str(order_line or "").isdigit() else None,
+            order_line_id=int(str(order_line)) if str(order_line or "").isdigit() else None,
             sku=product.sku if product is not None else "",
             description=description,
             quantity=quantity or Decimal("1"),

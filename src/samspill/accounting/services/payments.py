@@ -92,9 +92,10 @@ def register_payment(
             field = f"allocations.{index}"
             raw = item.get("invoice") if isinstance(item, dict) else None
             invoice_id = getattr(raw, "pk", raw)
-            invoice = open_invoices.get(int(invoice_id)) if str(invoice_id).isdigit() else None
-            if invoice is None:
+            found = open_invoices.get(int(str(invoice_id))) if str(invoice_id).isdigit() else None
+            if found is None:
                 raise fail(_("Choose an open invoice of this customer."), f"{field}.invoice")
+            invoice = found
             if invoice.pk in seen:
                 raise fail(_("Each invoice can be paid once per payment."), f"{field}.invoice")
             seen.add(invoice.pk)
