@@ -130,7 +130,7 @@ def test_pdf_has_the_legal_content(ledger, customer, company, finance, login):
         "Foretaksregisteret",
         "Forfallsdato",
         invoice.kid,
-        "2 615,00",
+        "2\xa0615,00",
         "500,00",  # VAT 25 % of 2 000
         "15,00",  # VAT 15 % of 100
     ):
