@@ -135,6 +135,17 @@ class AccountingConfig(AppConfig):
                 search=invoice_queries.search,
             )
         )
+        from samspill.accounting.views.invoices import party_invoices
+
+        registry.register_party_panel(
+            registry.PartyPanel(
+                key="invoices",
+                permission="accounting.view_invoice",
+                title=_("Invoices"),
+                render=party_invoices,
+                order=40,
+            )
+        )
         registry.register_key_figures(
             registry.KeyFigureProvider(
                 key="invoices",

@@ -204,3 +204,14 @@ def test_create_page_posts_an_invoice(ledger, customer, company, finance, login)
     bad = client.post("/accounting/invoices/new/", {**data, "lines-0-unit_price": "-5"})
     assert bad.status_code == 422
     assert Invoice.objects.count() == 1
+
+
+def test_party_page_shows_invoices_key_figures_and_timeline(
+    ledger, customer, company, finance, login
+):
+    invoice = services.create_invoice(
+        actor=None, party=customer, lines=LINES, invoice_date="2026-01-05", post=True
+    )
+    page = login(finance).get(f"/parties/{customer.pk}/").content.decode()
+    assert invoice.get_absolute_url() in page
+    assert page.count("2\xa0615,00") >= 3  # unpaid, overdue, and the panel's open amount

@@ -234,3 +234,25 @@ class InvoiceDownloadView(PermissionRequiredMixin, View):
             name = ehf.ehf_filename(invoice)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+def party_invoices(request, party) -> str:
+    """The customer's latest invoices with their open amounts, for the party page (one
+    query)."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from samspill.platform.permissions import allowed
+
+    rows = list(queries.invoices().filter(party_id=party.pk).order_by("-invoice_date", "-id")[:10])
+    return render_to_string(
+        "accounting/_party_invoices.html",
+        {
+            "invoices": rows,
+            "today": date.today(),
+            "party": party,
+            "all_url": reverse("accounting:invoice_list") + f"?party={party.pk}",
+            "can_add": allowed(request.user, "accounting.add_invoice"),
+        },
+        request=request,
+    )
