@@ -77,7 +77,7 @@ class CreditNoteIn(Schema):
     post: bool = False
 
 
-class SendIn(Schema):
+class InvoiceSendIn(Schema):
     to: str = ""
     message: str = ""
 
@@ -254,7 +254,7 @@ def credit_invoice(request, invoice_id: int, payload: CreditNoteIn):
 
 
 @router.post("/invoices/{invoice_id}/send", response=InvoiceOut, summary="E-mail with the PDF")
-def send_invoice(request, invoice_id: int, payload: SendIn):
+def send_invoice(request, invoice_id: int, payload: InvoiceSendIn):
     services.send_invoice(
         queries.invoice(invoice_id), actor=request.user, to=payload.to, message=payload.message
     )
