@@ -354,14 +354,29 @@ class Invoice(models.Model):
     vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2, default=ZERO)
     entry = models.OneToOneField(
-        JournalEntry, models.PROTECT, null=True, blank=True, related_name="invoice"
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        verbose_name=_("journal entry"),
     )
     receivable_line = models.OneToOneField(
-        JournalLine, models.PROTECT, null=True, blank=True, related_name="+"
+        JournalLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receivable line"),
     )
     posting_error = models.CharField(_("posting refused"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
@@ -459,10 +474,20 @@ class Payment(models.Model):
     bank_account = models.CharField(_("bank account"), max_length=10, default="1920")
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     entry = models.OneToOneField(
-        JournalEntry, models.PROTECT, null=True, blank=True, related_name="payment"
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+        verbose_name=_("journal entry"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
