@@ -22,6 +22,7 @@ urlpatterns = [
     path("invoices/", views.InvoiceListPage.as_view(), name="invoice_list"),
     path("invoices/new/", views.InvoiceCreateView.as_view(), name="invoice_create"),
     path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/edit/", views.InvoiceEditView.as_view(), name="invoice_edit"),
     path(
         "invoices/<int:pk>/post/",
         views.InvoiceActionView.as_view(action="post"),

@@ -215,3 +215,57 @@ def test_party_page_shows_invoices_key_figures_and_timeline(
     page = login(finance).get(f"/parties/{customer.pk}/").content.decode()
     assert invoice.get_absolute_url() in page
     assert page.count("2\xa0615,00") >= 3  # unpaid, overdue, and the panel's open amount
+
+
+def test_list_and_api_query_counts_do_not_grow_with_rows(
+    ledger, customer, company, finance, login, api
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts():
+        client, token = login(finance), api(finance)
+        client.get("/accounting/invoices/")  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as page:
+            client.get("/accounting/invoices/")
+        with CaptureQueriesContext(connection) as listing:
+            token.get("/api/v1/accounting/invoices")
+        return len(page), len(listing)
+
+    services.create_invoice(actor=None, party=customer, lines=LINES, invoice_date="2026-03-01")
+    few = counts()
+    for day in range(2, 12):
+        invoice = services.create_invoice(
+            actor=None, party=customer, lines=LINES, invoice_date=f"2026-03-{day:02d}", post=True
+        )
+    services.create_credit_note(invoice, actor=None, post=True, invoice_date="2026-03-20")
+    assert counts() == few
+
+
+def test_edit_page_changes_a_draft(ledger, customer, company, finance, login):
+    invoice = services.create_invoice(
+        actor=None, party=customer, lines=LINES, invoice_date="2026-03-10"
+    )
+    client = login(finance)
+    page = client.get(f"/accounting/invoices/{invoice.pk}/edit/")
+    assert page.status_code == 200 and "Konsulenttimer" in page.content.decode()
+    data = {
+        "party": customer.pk,
+        "invoice_date": "2026-03-12",
+        "payment_days": "30",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-description": "Rådgivning",
+        "lines-0-quantity": "2",
+        "lines-0-unit_price": "500",
+    }
+    response = client.post(f"/accounting/invoices/{invoice.pk}/edit/", data)
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.total, str(invoice.due_date), invoice.state) == (
+        D("1250.00"),
+        "2026-04-11",
+        "draft",
+    )
+    services.post_invoice(invoice, actor=None)
+    assert client.get(f"/accounting/invoices/{invoice.pk}/edit/").status_code == 302

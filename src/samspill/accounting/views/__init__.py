@@ -6,6 +6,7 @@ from samspill.accounting.views.invoices import (
     InvoiceCreateView,
     InvoiceDetailView,
     InvoiceDownloadView,
+    InvoiceEditView,
     InvoiceListPage,
     PaymentListPage,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "InvoiceCreateView",
     "InvoiceDetailView",
     "InvoiceDownloadView",
+    "InvoiceEditView",
     "InvoiceListPage",
     "PaymentListPage",
     "PeriodActionView",

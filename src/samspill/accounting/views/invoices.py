@@ -118,6 +118,78 @@ class InvoiceCreateView(PermissionRequiredMixin, View):
         return self.render(request, form, formset, status=422)
 
 
+class InvoiceEditView(InvoiceCreateView):
+    """Change a draft: its header and (all of) its lines."""
+
+    permission = "accounting.change_invoice"
+
+    def render(self, request, form, formset, status=200):
+        style_form(form)
+        for line_form in formset:
+            style_form(line_form)
+        return render(
+            request,
+            "accounting/invoice_form.html",
+            {"form": form, "formset": formset, "title": _("Change draft"), "invoice": self.invoice},
+            status=status,
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invoice = found(queries.invoice, kwargs["pk"])
+        if not self.invoice.is_draft:
+            messages.error(
+                request, _("A posted invoice cannot be changed; issue a credit note instead.")
+            )
+            return redirect("accounting:invoice_detail", self.invoice.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):  # type: ignore[override]
+        invoice = self.invoice
+        form = InvoiceForm(
+            initial={
+                "party": invoice.party_id,
+                "invoice_date": invoice.invoice_date,
+                "payment_days": invoice.payment_days,
+                "currency": invoice.currency,
+                "exchange_rate": invoice.exchange_rate,
+                "reference": invoice.reference,
+                "notes": invoice.notes,
+            }
+        )
+        lines = [
+            {
+                "product": line.product_id,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "vat_code": line.vat_code,
+            }
+            for line in queries.invoice_lines(invoice)
+        ]
+        return self.render(request, form, InvoiceLineFormSet(prefix="lines", initial=lines))
+
+    def post(self, request, pk):  # type: ignore[override]
+        form = InvoiceForm(request.POST)
+        formset = InvoiceLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            lines = [f.as_line() for f in formset if f.has_changed() and f.cleaned_data]
+            try:
+                services.update_invoice(self.invoice, actor=request.user, lines=lines, **data)
+            except DomainError as exc:
+                form_errors_from(form, exc)
+                for messages_ in exc.errors.values():
+                    for message in messages_:
+                        if message not in form.non_field_errors():
+                            form.add_error(None, message)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("accounting:invoice_detail", self.invoice.pk)
+        return self.render(request, form, formset, status=422)
+
+
 class InvoiceDetailView(PermissionRequiredMixin, View):
     permission = "accounting.view_invoice"
 
