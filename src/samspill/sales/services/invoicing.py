@@ -29,8 +29,10 @@ ZERO = Decimal("0")
 def invoiceable(
     order: Order, lines: list[OrderLine] | None = None
 ) -> list[tuple[OrderLine, Decimal]]:
-    """(order line, quantity still to invoice) for a confirmed order, per its policy."""
-    if order.status != Order.Status.CONFIRMED:
+    """(order line, quantity still to invoice) for a confirmed order, per its policy. An
+    order whose invoiced amount already covers it (status "fully invoiced", e.g. invoiced
+    before Samspill's accounting was in use) is not invoiced again."""
+    if order.status != Order.Status.CONFIRMED or order.invoice_status == Order.InvoiceStatus.FULL:
         return []
     lines = lines if lines is not None else list(order.lines.all())
     done = invoice_queries.invoiced_quantities([line.pk for line in lines])

@@ -122,3 +122,14 @@ def test_create_invoice_action(books, customer, quote_lines, login, make_user, r
     assert invoice.state == "posted"
     seller_only = login(make_user("sales"))
     assert seller_only.post(f"/sales/orders/{order.pk}/invoice/").status_code == 403
+
+
+def test_an_order_invoiced_in_full_elsewhere_is_not_invoiced_again(
+    books, seller, customer, quote_lines, run_tasks
+):
+    order = services.create_order(actor=seller, party=customer, lines=quote_lines)
+    services.record_invoice(order.pk, order.total)  # e.g. invoiced in the old system
+    services.confirm_order(Order.objects.get(pk=order.pk), actor=seller)
+    run_tasks()
+    assert not Invoice.objects.exists()
+    assert services.invoiceable(Order.objects.get(pk=order.pk)) == []
