@@ -271,3 +271,23 @@ def test_foreign_currency_needs_a_rate(ledger, customer, company):
     with pytest.raises(ValidationFailed) as caught:
         make_invoice(customer, currency="EUR")
     assert caught.value.errors == {"exchange_rate": ["Enter the exchange rate of EUR."]}
+
+
+def test_state_follows_matching_done_in_the_ledger(ledger, customer, company, run_tasks):
+    invoice = make_invoice(customer)
+    services.register_payment(actor=None, party=customer, amount=invoice.total, date="2026-03-20")
+    invoice.refresh_from_db()
+    assert invoice.state == "paid"
+    match = JournalLine.objects.get(pk=invoice.receivable_line_id).match
+    services.unmatch_lines(match, actor=None)
+    run_tasks()
+    invoice.refresh_from_db()
+    assert invoice.state == "posted" and open_amount(invoice) == invoice.total
+    payment_line = JournalLine.objects.get(
+        entry__journal__code="BNK", account__number="1500", party=customer
+    )
+    services.match_lines([invoice.receivable_line_id, payment_line.pk], actor=None)
+    run_tasks()
+    invoice.refresh_from_db()
+    assert invoice.state == "paid"
+    assert OutboxEvent.objects.filter(type="accounting.invoice.paid").count() == 2
