@@ -13,13 +13,19 @@ class AccountingConfig(AppConfig):
         from samspill.accounting.models import (
             Account,
             FiscalYear,
+            Invoice,
+            InvoiceCounter,
+            InvoiceLine,
             Journal,
             JournalEntry,
             JournalLine,
+            Payment,
+            PaymentAllocation,
             Period,
             Project,
             VoucherCounter,
         )
+        from samspill.accounting.queries import invoices as invoice_queries
         from samspill.accounting.services import parties as party_hooks
         from samspill.parties import services as parties
         from samspill.platform import registry
@@ -33,6 +39,11 @@ class AccountingConfig(AppConfig):
         register_model(JournalEntry, "post")
         register_model(JournalLine)
         register_model(VoucherCounter)
+        register_model(Invoice, "post")
+        register_model(InvoiceLine)
+        register_model(InvoiceCounter)
+        register_model(Payment)
+        register_model(PaymentAllocation)
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation
@@ -40,6 +51,16 @@ class AccountingConfig(AppConfig):
 
         records.register_record(
             JournalEntry, kind="journal_entry", attachments_locked=documentation.locked
+        )
+        records.register_record(
+            Invoice,
+            kind="invoice",
+            created_event="accounting.invoice.posted",
+            created_field="invoice_id",
+            subjects_for=lambda invoice: {
+                "invoice": [str(invoice.pk)],
+                "party": [str(invoice.party_id)],
+            },
         )
 
         models = (
@@ -50,6 +71,8 @@ class AccountingConfig(AppConfig):
             "project",
             "journalentry",
             "journalline",
+            "invoice",
+            "payment",
         )
         view = [f"accounting.view_{m}" for m in models]
         grant(["management"], *view)
@@ -58,11 +81,14 @@ class AccountingConfig(AppConfig):
             *view,
             *(f"accounting.{a}_{m}" for m in models for a in ("add", "change", "delete")),
             "accounting.post_journalentry",
+            "accounting.post_invoice",
             "accounting.close_period",
             "accounting.close_fiscalyear",
         )
 
         nav = [
+            (_("Invoices"), "accounting:invoice_list", "accounting.view_invoice", "receipt", 8),
+            (_("Payments"), "accounting:payment_list", "accounting.view_payment", "cash-coin", 9),
             (
                 _("Journal entries"),
                 "accounting:entry_list",
@@ -116,6 +142,33 @@ class AccountingConfig(AppConfig):
                 title=_("Open items"),
                 render=party_open_items_panel,
                 order=50,
+            )
+        )
+        registry.register_search(
+            registry.SearchProvider(
+                key="invoices",
+                label=_("Invoices"),
+                permission="accounting.view_invoice",
+                search=invoice_queries.search,
+            )
+        )
+        from samspill.accounting.views.invoices import party_invoices
+
+        registry.register_party_panel(
+            registry.PartyPanel(
+                key="invoices",
+                permission="accounting.view_invoice",
+                title=_("Invoices"),
+                render=party_invoices,
+                order=40,
+            )
+        )
+        registry.register_key_figures(
+            registry.KeyFigureProvider(
+                key="invoices",
+                permission="accounting.view_invoice",
+                figures=invoice_queries.party_key_figures,
+                order=51,
             )
         )
         registry.register_key_figures(

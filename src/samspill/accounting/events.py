@@ -159,3 +159,67 @@ class LinesUnmatched(Event):
     @classmethod
     def summarize(cls, payload):
         return gettext("Match %(match)s on %(account)s released") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePosted(Event):
+    """A customer invoice or credit note was posted. `amount` is the gross total incl. VAT
+    as a decimal string in the invoice currency, negative for a credit note; `order_id` is
+    the sales order it bills, or null."""
+
+    type = "accounting.invoice.posted"
+    description = _("A customer invoice or credit note was posted")
+    subject_fields = {"invoice_id": "invoice", "party_id": "party"}
+
+    invoice_id: int
+    number: str
+    kind: str
+    party_id: int
+    order_id: int | None
+    amount: str
+    currency: str
+    due_date: str
+    kid: str = ""
+    credited_invoice_id: int | None = None
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Invoice %(number)s posted (%(amount)s %(currency)s)") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentReceived(Event):
+    """A customer payment was registered. `allocations`: `invoice_id`, `order_id` (or
+    null) and `amount` (decimal string) per invoice it pays; `prepayment` is what went to
+    customer prepayments."""
+
+    type = "accounting.payment.received"
+    description = _("A customer payment was received")
+    subject_fields = {"payment_id": "payment", "party_id": "party"}
+
+    payment_id: int
+    party_id: int
+    date: str
+    amount: str
+    prepayment: str = "0.00"
+    allocations: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Payment of %(amount)s received") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoicePaid(Event):
+    type = "accounting.invoice.paid"
+    description = _("A customer invoice was paid in full")
+    subject_fields = {"invoice_id": "invoice", "party_id": "party"}
+
+    invoice_id: int
+    number: str
+    party_id: int
+    order_id: int | None
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Invoice %(number)s paid") % payload

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspill.accounting.models import Account, Journal, JournalEntry
+from samspill.accounting.models import Account, Invoice, Journal, JournalEntry, Payment
 
 
 def _date():
@@ -65,3 +65,50 @@ class EntryFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=JournalEntry.objects.filter(lines__party_id=value).values("pk")
         )
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Invoice.State.choices, empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Invoice.Kind.choices, empty_label=_("All")
+    )
+    party = django_filters.NumberFilter(label=_("Party no."), field_name="party_id")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
+
+    class Meta:
+        model = Invoice
+        fields = ["q", "state", "kind", "party", "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__startswith=value) | Q(kid=value) | Q(party__name__icontains=value)
+        )
+
+    def by_overdue(self, queryset, name, value):
+        from samspill.accounting.queries.invoices import overdue_q
+
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+class PaymentFilter(django_filters.FilterSet):
+    party = django_filters.NumberFilter(label=_("Party no."), field_name="party_id")
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=_date()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="date", lookup_expr="lte", widget=_date()
+    )
+
+    class Meta:
+        model = Payment
+        fields = ["party", "date_from", "date_to"]

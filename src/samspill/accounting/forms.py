@@ -157,3 +157,64 @@ class OpenItemsForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.filter(reconcilable=True)
+
+
+class InvoiceForm(forms.Form):
+    party = forms.IntegerField(label=_("Customer no."), min_value=1)
+    invoice_date = forms.DateField(
+        label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    payment_days = forms.IntegerField(
+        label=_("Payment terms (days)"), min_value=0, max_value=365, required=False
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    exchange_rate = forms.DecimalField(
+        label=_("Exchange rate"), max_digits=12, decimal_places=6, required=False
+    )
+    reference = forms.CharField(label=_("Customer reference"), max_length=100, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InvoiceLineForm(forms.Form):
+    product = forms.IntegerField(label=_("Product no."), min_value=1, required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3)
+    unit = forms.CharField(label=_("Unit"), max_length=10, required=False)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), max_digits=14, decimal_places=2, required=False
+    )
+    discount_percent = forms.DecimalField(
+        label=_("Discount %"), max_digits=5, decimal_places=2, required=False
+    )
+    vat_code = forms.ModelChoiceField(
+        label=_("VAT"),
+        queryset=VatCode.objects.filter(active=True, direction="sales"),
+        to_field_name="code",
+        required=False,
+    )
+
+    def as_line(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["vat_code"] = data["vat_code"].code if data.get("vat_code") else None
+        return data
+
+
+InvoiceLineFormSet = forms.formset_factory(InvoiceLineForm, extra=3, max_num=100)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    allow_prepayment = forms.BooleanField(
+        label=_("Keep an over-payment as a prepayment"), required=False
+    )
+
+
+class SendForm(forms.Form):
+    to = forms.EmailField(label=_("To"), required=False)
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

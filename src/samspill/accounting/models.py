@@ -288,3 +288,232 @@ class JournalLine(models.Model):
     @property
     def amount(self) -> Decimal:
         return self.debit - self.credit
+
+
+# --- Customer invoices, credit notes and payments ------------------------------------------
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number given in a calendar year (invoices and credit notes share
+    the series). Locked while a number is drawn: gapless and never given twice."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    """A customer invoice or credit note. A draft can be changed; posting gives it the next
+    gapless number of its year, a KID and one ledger entry (receivable on 1500 with the
+    customer and the due date, revenue per account and VAT code). What is still open is the
+    residual of its receivable line's match (payments and credit notes matched to it)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        POSTED = "posted", _("Posted")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
+        PAID = "paid", _("Paid")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default="invoice")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default="draft")
+    number = models.CharField(_("number"), max_length=20, null=True, blank=True, unique=True)
+    kid = models.CharField(_("KID"), max_length=25, blank=True, db_index=True)
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("credited invoice"),
+    )
+    # The sales order the invoice bills (sales sits above accounting: a plain id).
+    order_id = models.PositiveBigIntegerField(_("sales order"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=30, blank=True)
+    invoice_date = models.DateField(_("invoice date"))
+    payment_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=14)
+    due_date = models.DateField(_("due date"))
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    exchange_rate = models.DecimalField(
+        _("exchange rate"), max_digits=12, decimal_places=6, default=Decimal("1")
+    )
+    language = models.CharField(_("language"), max_length=2, default="nb")
+    reference = models.CharField(_("customer reference"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    net_total = models.DecimalField(
+        _("total excl. VAT"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    total = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    entry = models.OneToOneField(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        verbose_name=_("journal entry"),
+    )
+    receivable_line = models.OneToOneField(
+        JournalLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receivable line"),
+    )
+    posting_error = models.CharField(_("posting refused"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-invoice_date", "-id"]
+        permissions = [("post_invoice", "Can post and send customer invoices")]
+        indexes = [
+            models.Index(fields=["party", "state"], name="invoice_party_state"),
+            models.Index(fields=["state", "due_date"], name="invoice_state_due"),
+            models.Index(fields=["order_id"], name="invoice_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(number__isnull=False),
+                name="posted_invoice_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return self.number
+        return str(_("Draft %(id)s") % {"id": self.pk})
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounting:invoice_detail", args=[self.pk])
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.is_credit_note else 1
+
+
+class InvoiceLine(models.Model):
+    """A line: a catalog product or free text, quantity, unit, unit price, discount and VAT
+    code; the revenue account it is posted to. Amounts are computed, never typed in."""
+
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    product = models.ForeignKey(
+        "catalog.Product", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    order_line_id = models.PositiveBigIntegerField(_("order line"), null=True, blank=True)
+    sku = models.CharField(_("SKU"), max_length=40, blank=True)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=10, default="stk")
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=ZERO
+    )
+    vat_code = models.ForeignKey(
+        "localization_no.VatCode", models.PROTECT, related_name="+", verbose_name=_("VAT code")
+    )
+    vat_rate = models.DecimalField(_("VAT %"), max_digits=5, decimal_places=2, default=ZERO)
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    net_amount = models.DecimalField(_("amount excl. VAT"), max_digits=14, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "position", "id"]
+        indexes = [models.Index(fields=["order_line_id"], name="invoice_line_order_line")]
+
+    def __str__(self):
+        return f"{self.description} × {self.quantity}"
+
+
+class Payment(models.Model):
+    """A customer payment into the bank, allocated to one or more invoices; what exceeds
+    the allocations (only when allowed) goes to customer prepayments."""
+
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    prepayment = models.DecimalField(_("prepayment"), max_digits=14, decimal_places=2, default=ZERO)
+    bank_account = models.CharField(_("bank account"), max_length=10, default="1920")
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    entry = models.OneToOneField(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+        verbose_name=_("journal entry"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return str(_("Payment %(id)s") % {"id": self.pk})
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"

@@ -1,7 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from samspill.accounting.models import Account, JournalEntry, JournalLine
+from samspill.accounting.models import Account, Invoice, JournalEntry, JournalLine, Payment
+from samspill.accounting.queries.ledger import cents
 
 NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -238,3 +239,69 @@ class AgeingTable(tables.Table):
 
     def value_name(self, record):
         return record.name
+
+
+class InvoiceTable(tables.Table):
+    number = tables.LinkColumn(
+        "accounting:invoice_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Number"),
+        empty_values=(),
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    party = tables.Column(verbose_name=_("Customer"), accessor="party__name")
+    invoice_date = tables.DateColumn(verbose_name=_("Invoice date"))
+    due_date = tables.DateColumn(verbose_name=_("Due date"))
+    currency = tables.Column(verbose_name=_("Currency"))
+    total = tables.Column(verbose_name=_("Total incl. VAT"), attrs=NUM)
+    open_amount = tables.Column(verbose_name=_("Open"), attrs=NUM)
+    state = tables.Column(verbose_name=_("State"))
+    kid = tables.Column(verbose_name=_("KID"))
+
+    class Meta:
+        model = Invoice
+        fields = (
+            "number",
+            "kind",
+            "party",
+            "invoice_date",
+            "due_date",
+            "currency",
+            "total",
+            "open_amount",
+            "state",
+            "kid",
+        )
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_number(self, record):
+        return record.number or _("Draft")
+
+    def value_number(self, record):
+        return record.number or ""
+
+    def render_open_amount(self, value):
+        return cents(value)
+
+    def value_open_amount(self, value):
+        return cents(value)
+
+
+class PaymentTable(tables.Table):
+    date = tables.DateColumn(verbose_name=_("Date"))
+    party = tables.Column(verbose_name=_("Customer"), accessor="party__name")
+    amount = tables.Column(verbose_name=_("Amount"), attrs=NUM)
+    prepayment = tables.Column(verbose_name=_("Prepayment"), attrs=NUM)
+    reference = tables.Column(verbose_name=_("Reference"))
+    voucher = tables.LinkColumn(
+        "accounting:entry_detail",
+        args=[tables.A("entry_id")],
+        verbose_name=_("Voucher"),
+        accessor="entry__voucher",
+        orderable=False,
+    )
+
+    class Meta:
+        model = Payment
+        fields = ("date", "party", "amount", "prepayment", "reference", "voucher")
+        attrs = {"class": "table table-hover align-middle"}

@@ -19,6 +19,42 @@ urlpatterns = [
         views.EntryActionView.as_view(action="delete", permission="accounting.delete_journalentry"),
         name="entry_delete",
     ),
+    path("invoices/", views.InvoiceListPage.as_view(), name="invoice_list"),
+    path("invoices/new/", views.InvoiceCreateView.as_view(), name="invoice_create"),
+    path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/edit/", views.InvoiceEditView.as_view(), name="invoice_edit"),
+    path(
+        "invoices/<int:pk>/post/",
+        views.InvoiceActionView.as_view(action="post"),
+        name="invoice_post",
+    ),
+    path(
+        "invoices/<int:pk>/credit/",
+        views.InvoiceActionView.as_view(action="credit"),
+        name="invoice_credit",
+    ),
+    path(
+        "invoices/<int:pk>/send/",
+        views.InvoiceActionView.as_view(action="send"),
+        name="invoice_send",
+    ),
+    path(
+        "invoices/<int:pk>/pay/",
+        views.InvoiceActionView.as_view(action="pay", permission="accounting.add_payment"),
+        name="invoice_pay",
+    ),
+    path(
+        "invoices/<int:pk>/delete/",
+        views.InvoiceActionView.as_view(action="delete", permission="accounting.delete_invoice"),
+        name="invoice_delete",
+    ),
+    path(
+        "invoices/<int:pk>/pdf/", views.InvoiceDownloadView.as_view(kind="pdf"), name="invoice_pdf"
+    ),
+    path(
+        "invoices/<int:pk>/ehf/", views.InvoiceDownloadView.as_view(kind="ehf"), name="invoice_ehf"
+    ),
+    path("payments/", views.PaymentListPage.as_view(), name="payment_list"),
     path("accounts/", views.AccountListPage.as_view(), name="account_list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),

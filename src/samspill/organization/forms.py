@@ -35,6 +35,13 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
+    def clean_kid_method(self):
+        return self.cleaned_data.get("kid_method") or "mod10"
+
+    def clean_invoice_payment_days(self):
+        days = self.cleaned_data.get("invoice_payment_days")
+        return 14 if days is None else days
+
     class Meta:
         model = Company
         fields = [
@@ -56,6 +63,8 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
             "visiting_country",
             "iban",
             "bank_account",
+            "kid_method",
+            "invoice_payment_days",
         ]
         widgets = {
             "postal_street": forms.Textarea(attrs={"rows": 2}),
@@ -97,6 +106,9 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         }
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
+        # Invoicing settings keep their defaults when a form leaves them out.
+        for name in ("kid_method", "invoice_payment_days"):
+            self.fields[name].required = False
         for name in ("org_number", "iban", "bank_account"):
             self.fields[name].widget.attrs["spellcheck"] = "false"
 

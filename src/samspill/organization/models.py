@@ -234,6 +234,19 @@ class Company(models.Model):
         blank=True,
         help_text=_("Norwegian account number (11 digits)."),
     )
+    kid_method = models.CharField(
+        _("KID check digit"),
+        max_length=5,
+        choices=[("mod10", "MOD10"), ("mod11", "MOD11")],
+        default="mod10",
+        help_text=_("How the customer identification number (KID) on invoices is checked."),
+    )
+    invoice_payment_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Days from the invoice date to the due date, unless the invoice says."),
+    )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:

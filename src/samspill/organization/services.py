@@ -21,6 +21,8 @@ COMPANY_FIELDS = (
     "legal_name",
     "org_number",
     "mva_registered",
+    "kid_method",
+    "invoice_payment_days",
     "base_currency",
     "fiscal_year_start_month",
     "postal_street",
@@ -106,7 +108,11 @@ def update_company(*, actor, **changes) -> Company:
     company = Company(pk=Company.SINGLETON_ID) if existing is None else existing
     before = {} if existing is None else audit.snapshot(existing, exclude=("updated_at",))
     for name, value in changes.items():
-        if value is None and name not in ("fiscal_year_start_month", "mva_registered"):
+        if value is None and name not in (
+            "fiscal_year_start_month",
+            "mva_registered",
+            "invoice_payment_days",
+        ):
             value = ""
         setattr(company, name, _strip(value))
     _clean(company)

@@ -194,6 +194,12 @@ class Order(Document):
     paid_amount = models.DecimalField(
         _("paid"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
+    invoice_note = models.CharField(
+        _("invoicing note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the last invoice of the order was left as a draft."),
+    )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 

@@ -42,6 +42,11 @@ urlpatterns = [
         views.OrderActionView.as_view(action="cancel"),
         name="order_cancel",
     ),
+    path(
+        "orders/<int:pk>/invoice/",
+        views.OrderActionView.as_view(action="invoice"),
+        name="order_invoice",
+    ),
     path("lines/", views.LineEditorView.as_view(), name="line_editor"),
     path("lines/totals/", views.LineTotalsView.as_view(), name="line_totals"),
     path("products/", views.ProductOptionsView.as_view(), name="product_options"),

@@ -11,7 +11,17 @@ from samspill.accounting.services.entries import (
     reverse_entry,
     update_entry,
 )
+from samspill.accounting.services.invoices import (
+    create_credit_note,
+    create_invoice,
+    delete_invoice,
+    post_invoice,
+    render_pdf,
+    send_invoice,
+    update_invoice,
+)
 from samspill.accounting.services.matching import auto_match, match_lines, unmatch_lines
+from samspill.accounting.services.payments import Overpayment, register_payment
 from samspill.accounting.services.periods import close_period, close_year, reopen_period
 from samspill.accounting.services.setup import (
     create_account,
@@ -24,24 +34,33 @@ from samspill.accounting.services.setup import (
 )
 
 __all__ = [
+    "Overpayment",
     "auto_match",
     "close_period",
     "close_year",
     "create_account",
+    "create_credit_note",
     "create_entry",
+    "create_invoice",
     "create_journal",
     "create_project",
     "delete_entry",
+    "delete_invoice",
     "load_chart",
     "match_lines",
     "open_fiscal_year",
     "post_entries",
     "post_entry",
+    "post_invoice",
     "preview_lines",
+    "register_payment",
+    "render_pdf",
     "reopen_period",
     "reverse_entry",
+    "send_invoice",
     "unmatch_lines",
     "update_account",
     "update_entry",
+    "update_invoice",
     "vat_allowed",
 ]

@@ -11,6 +11,10 @@ from samspill.platform import audit
 def move_party_lines(survivor, duplicate, actor) -> None:
     """A merge keeps the books whole: the duplicate's ledger lines name the survivor.
     The amounts and accounts of posted vouchers do not change."""
+    from samspill.accounting.models import Invoice, Payment
+
+    Invoice.objects.filter(party=duplicate).update(party=survivor)
+    Payment.objects.filter(party=duplicate).update(party=survivor)
     lines = JournalLine.objects.filter(party=duplicate)
     entry_ids = sorted(set(lines.values_list("entry_id", flat=True)))
     if not entry_ids:

@@ -1,5 +1,15 @@
-"""Pages of accounting: the ledger (`ledger`) and the financial reports (`reports`)."""
+"""Pages of accounting: the ledger (`ledger`), the financial reports (`reports`) and
+customer invoices and payments (`invoices`)."""
 
+from samspill.accounting.views.invoices import (
+    InvoiceActionView,
+    InvoiceCreateView,
+    InvoiceDetailView,
+    InvoiceDownloadView,
+    InvoiceEditView,
+    InvoiceListPage,
+    PaymentListPage,
+)
 from samspill.accounting.views.ledger import (
     AccountCreateView,
     AccountEditView,
@@ -42,8 +52,15 @@ __all__ = [
     "FiscalYearCloseView",
     "FiscalYearOpenView",
     "GeneralLedgerView",
+    "InvoiceActionView",
+    "InvoiceCreateView",
+    "InvoiceDetailView",
+    "InvoiceDownloadView",
+    "InvoiceEditView",
+    "InvoiceListPage",
     "OpenItemsView",
     "PartyOpenItemsView",
+    "PaymentListPage",
     "PeriodActionView",
     "PeriodListView",
     "ProfitAndLossView",

@@ -93,6 +93,7 @@ CHART: tuple[AccountSpec, ...] = (
     A("2780", "Påløpt arbeidsgiveravgift", "Accrued employer's contribution", LIABILITY, "2780", SHORT, "2770"),
     A("2930", "Lønn å betale", "Wages payable", LIABILITY, "2930", SHORT, "2949"),
     A("2940", "Feriepenger å betale", "Holiday pay payable", LIABILITY, "2940", SHORT, "2949"),
+    A("2900", "Forskudd fra kunder", "Prepayments from customers", LIABILITY, "2900", SHORT, "2900"),
     A("2990", "Øvrig kortsiktig gjeld", "Other current liabilities", LIABILITY, "2990", SHORT, "2990"),
     # 3 Operating income
     A("3000", "Varesalg 25 %", "Sales of goods 25 %", INCOME, "3000", SALES_INCOME, "3000", "3", SALES),
@@ -143,6 +144,9 @@ CHART: tuple[AccountSpec, ...] = (
 RETAINED_EARNINGS = "2050"
 YEAR_RESULT = "8800"
 RECEIVABLE = "1500"
+# Customer payments beyond what their invoices ask (prepayments, over-payments).
+CUSTOMER_PREPAYMENTS = "2900"
+BANK = "1920"
 PAYABLE = "2400"
 
 

@@ -3,6 +3,7 @@ transaction, checks the actor's permission (when an actor is given), validates b
 writes, records the change in the audit trail and publishes its event(s)."""
 
 from samspill.sales.services.common import LineInput, WrongState, vat_breakdown
+from samspill.sales.services.invoicing import invoice_order, invoiceable, order_for_invoicing
 from samspill.sales.services.orders import (
     CannotCancel,
     cancel_order,
@@ -49,7 +50,10 @@ __all__ = [
     "decline_by_token",
     "decline_quote",
     "expire_quotes",
+    "invoice_order",
+    "invoiceable",
     "mark_quote_sent",
+    "order_for_invoicing",
     "public_url",
     "quote_from_token",
     "quote_html",

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from samspill.accounting.queries import invoices as accounting_invoices
 from samspill.crm import queries as crm
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
@@ -359,6 +360,11 @@ class OrderDetailView(PermissionRequiredMixin, View):
             "can_change": allowed(user, "sales.change_order"),
             "can_confirm": allowed(user, "sales.confirm_order"),
             "can_cancel": allowed(user, "sales.cancel_order"),
+            "can_invoice": allowed(user, "accounting.add_invoice")
+            and bool(services.invoiceable(order)),
+            "invoices": accounting_invoices.invoices(user).filter(order_id=order.pk).order_by("id")
+            if allowed(user, "accounting.view_invoice")
+            else [],
             "history": audit.history(order),
             "timeline_entries": timeline("order", order.pk, limit=TIMELINE_LIMIT),
             "title": _("Sales order %(number)s") % {"number": order.number},
@@ -380,6 +386,17 @@ class OrderActionView(PermissionRequiredMixin, View):
                 actor=request.user,
                 success=_("The order was confirmed."),
             )
+        elif self.action == "invoice":
+            if not allowed(request.user, "accounting.add_invoice"):
+                raise DjangoPermissionDenied
+            invoice = _run(request, services.invoice_order, order, actor=request.user)
+            if invoice is not None and invoice.number:
+                messages.success(
+                    request, _("Invoice %(number)s posted.") % {"number": invoice.number}
+                )
+            elif invoice is not None:
+                messages.warning(request, _("The invoice was saved as a draft."))
+            return redirect(order.get_absolute_url())
         elif self.action == "cancel":
             _run(
                 request,

@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
     def steps(self) -> list[Step]:
         from samspill.accounting import demo as accounting_demo
+        from samspill.accounting import demo_invoices
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
         from samspill.helpdesk import demo as helpdesk_demo
@@ -140,6 +141,10 @@ class Command(BaseCommand):
             ),
             Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
             Step("Quotes and sales orders", lambda: sales_demo.load(actor=self.actor())),
+            Step(
+                "Customer invoices, a credit note and payments",
+                lambda: demo_invoices.load(actor=self.actor()),
+            ),
             Step(
                 "Service queues, SLA policies and tickets",
                 lambda: helpdesk_demo.load(actor=self.actor()),
