@@ -53,6 +53,8 @@ class InventoryConfig(AppConfig):
             models.DeliveryPick,
             models.StockCount,
             models.StockCountLine,
+            models.Receipt,
+            models.ReceiptLine,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)
@@ -68,11 +70,19 @@ class InventoryConfig(AppConfig):
             "inventory.add_stockcount",
             "inventory.change_stockcount",
             "inventory.post_stockcount",
+            "inventory.change_receipt",
         )
 
         for label, url_name, perm, icon, order in (
             (_("Stock"), "inventory:stock_list", "inventory.view_stocklevel", "boxes", 40),
             (_("Deliveries"), "inventory:delivery_list", "inventory.view_delivery", "truck", 41),
+            (
+                _("Receipts"),
+                "inventory:receipt_list",
+                "inventory.view_receipt",
+                "box-arrow-in-down",
+                41,
+            ),
             (
                 _("Stock counts"),
                 "inventory:count_list",

@@ -7,7 +7,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspill.inventory.models import Delivery, Location, StockCount, StockLevel, Warehouse
+from samspill.inventory.models import (
+    Delivery,
+    Location,
+    Receipt,
+    StockCount,
+    StockLevel,
+    Warehouse,
+)
 
 
 def _locations():
@@ -126,3 +133,29 @@ class CountFilterSet(django_filters.FilterSet):
     class Meta:
         model = StockCount
         fields: list[str] = []
+
+
+class ReceiptFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Receipt or purchase order number")}
+        ),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Receipt.State.choices, empty_label=_("All states")
+    )
+    party = django_filters.NumberFilter(field_name="party_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Receipt
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(order_number__icontains=value)
+            | Q(party__name__icontains=value)
+        )

@@ -19,6 +19,8 @@ from samspill.inventory.models import (
     Lot,
     LotLevel,
     ProductTracking,
+    Receipt,
+    ReceiptLine,
     StockCount,
     StockLevel,
     StockMove,
@@ -195,6 +197,51 @@ def open_deliveries_count(party_id: int) -> int:
 
 def deliveries_for_order(order_id: int) -> QuerySet[Delivery]:
     return Delivery.objects.filter(order_id=order_id).order_by("pk")
+
+
+# --- Receipts -----------------------------------------------------------------------------
+
+
+def receipt_list(user=None) -> QuerySet[Receipt]:
+    return restrict(Receipt.objects.select_related("party", "warehouse"), user, VIEW)
+
+
+def get_receipt(user, pk) -> Receipt:
+    receipt = receipt_list(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if receipt is None:
+        raise NotFound(_("There is no receipt with this id."))
+    return receipt
+
+
+def receipt_lines(receipt: Receipt) -> list[ReceiptLine]:
+    """The lines with product and unit, and each line's `tracking` (one query more)."""
+    lines = list(receipt.lines.select_related("product", "product__unit").order_by("pk"))
+    tracked = dict(
+        ProductTracking.objects.filter(
+            product_id__in={line.product_id for line in lines}
+        ).values_list("product_id", "tracking")
+    )
+    for line in lines:
+        line.tracking = tracked.get(line.product_id, ProductTracking.Tracking.NONE)  # type: ignore[attr-defined]
+    return lines
+
+
+def receipts_for_order(order_id: int) -> list[Receipt]:
+    """The receipts of a purchase order (for its page)."""
+    return list(Receipt.objects.filter(order_id=order_id).order_by("pk"))
+
+
+def expected_receipts_count(party_id: int) -> int:
+    return Receipt.objects.filter(party_id=party_id, state=Receipt.State.EXPECTED).count()
+
+
+def search_receipts(user, q: str, limit: int = 10) -> list[Receipt]:
+    q = q.strip()
+    return list(
+        receipt_list(user)
+        .filter(Q(number__icontains=q) | Q(order_number__iexact=q))
+        .order_by("-pk")[:limit]
+    )
 
 
 # --- Lots and counts --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samspill.inventory.models import Delivery, StockCount, StockLevel
+from samspill.inventory.models import Delivery, Receipt, StockCount, StockLevel
 
 NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -84,6 +84,44 @@ class DeliveryTable(tables.Table):
         css = {
             "waiting": "text-bg-warning",
             "ready": "text-bg-info",
+            "done": "text-bg-success",
+            "cancelled": "text-bg-secondary",
+        }[record.state]
+        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+
+    def value_state(self, record):
+        return record.get_state_display()
+
+
+class ReceiptTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    party = tables.Column(verbose_name=_("Supplier"), order_by=("party__name",))
+    order_number = tables.Column(verbose_name=_("Purchase order"))
+    state = tables.Column(verbose_name=_("State"))
+    expected_date = tables.DateColumn(verbose_name=_("Expected"), short=True)
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    done_at = tables.DateTimeColumn(verbose_name=_("Received"), short=True)
+
+    class Meta:
+        model = Receipt
+        fields = (
+            "number",
+            "party",
+            "order_number",
+            "state",
+            "expected_date",
+            "created_at",
+            "done_at",
+        )
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No receipts.")
+
+    def render_state(self, record):
+        css = {
+            "expected": "text-bg-warning",
             "done": "text-bg-success",
             "cancelled": "text-bg-secondary",
         }[record.state]

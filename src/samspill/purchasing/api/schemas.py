@@ -1,0 +1,128 @@
+"""Request and response schemas of /api/v1/purchasing."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+
+Language = Literal["nb", "en"]
+Status = Literal["draft", "sent", "confirmed", "partial", "received", "closed", "cancelled"]
+
+
+class LineIn(Schema):
+    product_id: int
+    quantity: Decimal = Field(..., gt=0, max_digits=15, decimal_places=3)
+    unit_price: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="Leave out for the product's cost price.",
+    )
+    discount_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    expected_date: date | None = None
+    description: str = Field("", max_length=300)
+
+
+class LineOut(Schema):
+    id: int
+    position: int
+    product_id: int
+    sku: str
+    description: str
+    product_type: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_category: str
+    vat_rate: Decimal | None
+    net_amount: Decimal
+    vat_amount: Decimal
+    expected_date: date | None
+    received_quantity: Decimal
+    billed_quantity: Decimal
+
+
+class HistoryLineOut(LineOut):
+    order_id: int
+    order_number: str = Field(..., alias="order.number")
+    order_date: date = Field(..., alias="order.order_date")
+    order_status: str = Field(..., alias="order.status")
+    party_id: int = Field(..., alias="order.party_id")
+    party_name: str = Field(..., alias="order.party.display_name")
+
+
+class OrderIn(Schema):
+    party_id: int
+    language: Language | None = None
+    order_date: date | None = None
+    expected_date: date | None = None
+    warehouse_code: str = Field("", max_length=20)
+    reference: str = Field("", max_length=100)
+    notes: str = Field("", max_length=5000)
+    lines: list[LineIn] = Field(..., min_length=1, max_length=500)
+
+
+class OrderPatch(Schema):
+    language: Language | None = None
+    order_date: date | None = None
+    expected_date: date | None = None
+    warehouse_code: str | None = Field(None, max_length=20)
+    reference: str | None = Field(None, max_length=100)
+    notes: str | None = Field(None, max_length=5000)
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=500)
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    party_id: int
+    party_name: str = Field(..., alias="party.display_name")
+    status: str
+    language: str
+    currency: str
+    order_date: date
+    expected_date: date | None
+    warehouse_code: str
+    reference: str
+    net_total: Decimal
+    vat_total: Decimal
+    total: Decimal
+    sent_at: datetime | None
+    confirmed_at: datetime | None
+    closed_at: datetime | None
+    created_at: datetime
+
+
+class OrderDetailOut(OrderOut):
+    notes: str
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return getattr(obj, "lines_list", None) or list(obj.lines.all())
+
+
+class SendIn(Schema):
+    to: str = Field("", max_length=254, description="Empty: the supplier's email.")
+    message: str = Field("", max_length=5000)
+
+
+class OrderFilters(Schema):
+    q: str | None = Field(None, description="Number, supplier reference or supplier name")
+    status: Status | None = None
+    open: bool | None = None
+    party: int | None = None
+    ordered_from: date | None = None
+    ordered_to: date | None = None
+
+
+class LineFilters(Schema):
+    q: str | None = Field(None, description="Order number, SKU, description or supplier")
+    party: int | None = Field(None, description="Supplier id")
+    product: int | None = Field(None, description="Product id")
+    status: Status | None = None
+    ordered_from: date | None = None
+    ordered_to: date | None = None

@@ -1,0 +1,106 @@
+"""Forms of the purchasing UI. They check shape only; the services validate the rest and
+their errors are shown on the same forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samspill.catalog import queries as catalog
+from samspill.parties.forms import PartyPicker
+from samspill.purchasing.models import PurchaseOrder
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class OrderForm(forms.Form):
+    party = forms.CharField(label=_("Supplier"), widget=PartyPicker("organization"))
+    language = forms.ChoiceField(
+        label=_("Language of the document"),
+        choices=[("", "—"), *PurchaseOrder.Language.choices],
+        required=False,
+    )
+    order_date = forms.DateField(
+        label=_("Order date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expected_date = forms.DateField(
+        label=_("Expected"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    warehouse_code = forms.CharField(
+        label=_("Warehouse"),
+        max_length=20,
+        required=False,
+        help_text=_("Empty: the default warehouse."),
+    )
+    reference = forms.CharField(label=_("Supplier reference"), max_length=100, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data.get("language"):
+            data.pop("language", None)
+        if not data.get("order_date"):
+            data.pop("order_date", None)
+        return data
+
+
+class LineForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"), required=False)
+    quantity = forms.CharField(label=_("Quantity"), required=False, max_length=20)
+    unit_price = forms.CharField(label=_("Unit price"), required=False, max_length=20)
+    discount_percent = forms.CharField(label=_("Discount %"), required=False, max_length=10)
+    expected_date = forms.DateField(
+        label=_("Expected"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", "—"), *products]
+        _style(self)
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not data.get("product") and not data.get("quantity")
+
+
+def product_choices() -> list[tuple[str, str]]:
+    """Active goods and services to buy, by SKU (one query)."""
+    return [
+        (str(pk), f"{sku} · {name_nb or name_en}")
+        for pk, sku, name_nb, name_en in catalog.product_list(None)
+        .filter(is_active=True)
+        .order_by("sku")
+        .values_list("pk", "sku", "name_nb", "name_en")
+    ]
+
+
+def line_forms(data=None, initial=None, extra: int = 3) -> list[LineForm]:
+    """The line rows of the order form: `lines-N-field` names; rows with neither product
+    nor quantity are ignored."""
+    products = product_choices()
+    if data is not None:
+        count = (
+            int(data.get("lines-TOTAL", "0") or 0)
+            if str(data.get("lines-TOTAL", "0")).isdigit()
+            else 0
+        )
+        return [
+            LineForm(data, prefix=f"lines-{i}", products=products) for i in range(min(count, 500))
+        ]
+    rows = list(initial or [])
+    rows += [{}] * extra
+    return [
+        LineForm(initial=row, prefix=f"lines-{i}", products=products) for i, row in enumerate(rows)
+    ]
