@@ -55,6 +55,7 @@ class InventoryConfig(AppConfig):
             models.StockCountLine,
             models.Receipt,
             models.ReceiptLine,
+            models.ProductCost,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)
@@ -91,6 +92,13 @@ class InventoryConfig(AppConfig):
                 42,
             ),
             (_("Locations"), "inventory:location_list", "inventory.view_location", "diagram-3", 43),
+            (
+                _("Stock value"),
+                "inventory:stock_value",
+                "inventory.view_stockmove",
+                "currency-exchange",
+                44,
+            ),
         ):
             registry.register_nav(
                 registry.NavItem(

@@ -13,6 +13,7 @@ from samspill.inventory.models import (
     Receipt,
     StockCount,
     StockLevel,
+    StockMove,
     Warehouse,
 )
 
@@ -158,4 +159,35 @@ class ReceiptFilterSet(django_filters.FilterSet):
             Q(number__icontains=value)
             | Q(order_number__icontains=value)
             | Q(party__name__icontains=value)
+        )
+
+
+class StockValueFilterSet(django_filters.FilterSet):
+    """The date and search of the stock value report; the report is an aggregate, so the
+    filters rebuild it (queries.stock_value) instead of filtering rows."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="keep",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or name")}),
+    )
+    at = django_filters.DateFilter(
+        label=_("Value at the end of"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = StockMove
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        from samspill.inventory.queries import stock_value
+
+        data = self.form.cleaned_data
+        return stock_value(
+            data.get("at"), data.get("q") or "", user=self.request.user if self.request else None
         )

@@ -214,6 +214,17 @@ class StockMove(models.Model):
         on_delete=models.PROTECT,
         related_name="moves",
     )
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Quantity × unit cost in NOK, rounded to øre."),
+    )
     receipt = models.ForeignKey(
         "Receipt",
         verbose_name=_("receipt"),
@@ -549,6 +560,14 @@ class ReceiptLine(models.Model):
     order_line_id = models.PositiveBigIntegerField(_("order line id"), null=True, blank=True)
     quantity = qty_field(_("quantity"))
     done = qty_field(_("received"))
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The purchase price of one unit in the product's unit (NOK)."),
+    )
 
     class Meta:
         verbose_name = _("receipt line")
@@ -566,3 +585,26 @@ class ReceiptLine(models.Model):
     @property
     def remaining(self) -> Decimal:
         return max(self.quantity - self.done, Decimal(0))
+
+
+class ProductCost(models.Model):
+    """The moving weighted average cost of one unit of a product, company-wide: each
+    receipt mixes its purchase price in, weighted by the quantities; everything that
+    leaves stock leaves at this cost."""
+
+    product = models.OneToOneField(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        primary_key=True,
+    )
+    average_cost = models.DecimalField(_("average cost"), max_digits=16, decimal_places=4)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("product cost")
+        verbose_name_plural = _("product costs")
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.average_cost}"

@@ -148,3 +148,51 @@ class CountTable(tables.Table):
         order_by = ("-created_at",)
         attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No stock counts.")
+
+
+class StockValueTable(tables.Table):
+    """The stock value report: quantity and value per product at a date."""
+
+    sku = tables.Column(verbose_name=_("SKU"))
+    name = tables.Column(verbose_name=_("Product"), accessor="name_nb", order_by=("name_nb",))
+    quantity = tables.Column(verbose_name=_("On hand"), attrs=NUM)
+    unit_cost = tables.Column(
+        verbose_name=_("Unit cost"), accessor="value", orderable=False, attrs=NUM
+    )
+    value = tables.Column(verbose_name=_("Value"), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        order_by = ("sku",)
+        empty_text = _("No stock.")
+
+    def render_sku(self, record, value):
+        url = reverse("inventory:product_stock", args=[record["product_id"]])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_name(self, record):
+        return record["name_nb"] or record["name_en"]
+
+    def value_name(self, record):
+        return record["name_nb"] or record["name_en"]
+
+    def render_quantity(self, value):
+        return number_format(value.normalize(), use_l10n=True, force_grouping=True)
+
+    def value_unit_cost(self, record):
+        return _unit_cost(record)
+
+    def render_unit_cost(self, record):
+        cost = _unit_cost(record)
+        return "" if cost is None else number_format(cost, decimal_pos=2, use_l10n=True)
+
+    def render_value(self, value):
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def _unit_cost(record):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not record["quantity"]:
+        return None
+    return (record["value"] / record["quantity"]).quantize(Decimal("0.01"), ROUND_HALF_UP)

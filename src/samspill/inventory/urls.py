@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from samspill.inventory import views
-from samspill.inventory.views import receipts
+from samspill.inventory.views import receipts, valuation
 
 app_name = "inventory"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("returns/new/", views.ReturnView.as_view(), name="return_create"),
     path("receipts/", receipts.ReceiptListView.as_view(), name="receipt_list"),
     path("receipts/<int:pk>/", receipts.ReceiptDetailView.as_view(), name="receipt_detail"),
+    path("value/", valuation.StockValueView.as_view(), name="stock_value"),
     path("counts/", views.CountListView.as_view(), name="count_list"),
     path("counts/<int:pk>/", views.CountDetailView.as_view(), name="count_detail"),
     path("locations/", views.LocationListView.as_view(), name="location_list"),

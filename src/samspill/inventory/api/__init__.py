@@ -32,6 +32,8 @@ from samspill.inventory.api.schemas import (
     ReturnIn,
     StockFilters,
     StockLevelOut,
+    StockValueFilters,
+    StockValueOut,
     TrackingIn,
     WarehouseOut,
 )
@@ -246,6 +248,17 @@ def receive_return(request, payload: ReturnIn):
         ],
     )
     return Status(201, _delivery_out(queries.get_delivery(request.user, delivery.pk)))
+
+
+@router.get(
+    "/stock-value",
+    response=list[StockValueOut],
+    summary="Stock value report: quantity and value per product at the end of a day",
+)
+@paginate
+def stock_value(request, filters: Query[StockValueFilters]):
+    require(request.user, "inventory.view_stockmove")
+    return queries.stock_value(filters.at, filters.q or "", user=request.user)
 
 
 # --- Receipts -------------------------------------------------------------------------------

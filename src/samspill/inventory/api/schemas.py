@@ -333,3 +333,25 @@ class ReceiveLineIn(Schema):
 
 class ReceiveIn(Schema):
     lines: list[ReceiveLineIn] = Field(..., min_length=1)
+
+
+class StockValueOut(Schema):
+    product_id: int
+    sku: str
+    name_nb: str
+    name_en: str
+    quantity: Decimal
+    value: Decimal
+
+    @staticmethod
+    def resolve_quantity(obj) -> Decimal:
+        return Decimal(obj["quantity"]).quantize(Decimal("0.001"))
+
+    @staticmethod
+    def resolve_value(obj) -> Decimal:
+        return Decimal(obj["value"]).quantize(Decimal("0.01"))
+
+
+class StockValueFilters(Schema):
+    at: date | None = Field(None, description="Value at the end of this day (default today)")
+    q: str | None = Field(None, description="SKU or name contains")

@@ -81,9 +81,10 @@ def create_receipt(
     expected_date=None,
 ) -> Receipt | None:
     """Expect goods from a supplier: lines = [{"product_id", "quantity", "unit",
-    "order_line_id"}]. Services are not received; quantities are converted to the
-    product's unit. Runs once per purchase order (a second call returns the first receipt).
-    Publishes inventory.receipt.created."""
+    "order_line_id", "unit_cost"}] (unit_cost: the net purchase price of one unit of the
+    line, NOK; what the goods are valued at when they arrive). Services are not received;
+    quantities are converted to the product's unit. Runs once per purchase order (a
+    second call returns the first receipt). Publishes inventory.receipt.created."""
     if order_id is not None:
         existing = Receipt.objects.filter(order_id=order_id).order_by("pk").first()
         if existing is not None:
@@ -101,9 +102,17 @@ def create_receipt(
             line.get("unit"),
             f"lines.{index}.unit",
         )
+        unit_cost = line.get("unit_cost")
+        if unit_cost is not None:
+            # The price is per unit of the order line; per unit of the product after conversion.
+            ordered = Decimal(str(line["quantity"]))
+            unit_cost = Decimal(str(unit_cost)) * ordered / quantity
         rows.append(
             ReceiptLine(
-                product_id=product.pk, order_line_id=line.get("order_line_id"), quantity=quantity
+                product_id=product.pk,
+                order_line_id=line.get("order_line_id"),
+                quantity=quantity,
+                unit_cost=unit_cost.quantize(Decimal("0.0001")) if unit_cost is not None else None,
             )
         )
     if not rows:
@@ -229,6 +238,7 @@ def receive(*, actor, receipt: Receipt | int, lines: list[dict[str, Any]]) -> Re
                 reason=StockMove.Reason.RECEIPT,
                 reference=receipt.number,
                 receipt=receipt,
+                unit_cost=line.unit_cost,
             )
         )
     if errors:

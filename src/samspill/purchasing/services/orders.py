@@ -300,6 +300,7 @@ def confirm_order(order: PurchaseOrder, *, actor) -> PurchaseOrder:
                 "quantity": line.quantity,
                 "unit": line.unit,
                 "order_line_id": line.pk,
+                "unit_cost": line.unit_cost,
             }
             for line in lines
             if line.product_type != "service"
@@ -349,7 +350,7 @@ def record_receipt(payload: Mapping[str, Any], *, actor=None) -> PurchaseOrder |
         return None
     order = _lock(order_id)
     lines = {line.pk: line for line in order.lines.all()}
-    arrived = []
+    arrived: list[dict[str, Any]] = []
     for row in payload.get("lines", []):
         line = lines.get(row.get("order_line_id"))
         if line is None:
