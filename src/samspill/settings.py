@@ -330,6 +330,9 @@ SAMSPILL = {
     # Receipts: how many per cent more than ordered may arrive against a purchase order
     # line (0: never more than ordered).
     "RECEIPT_TOLERANCE_PERCENT": os.environ.get("RECEIPT_TOLERANCE_PERCENT", "0"),
+    # Nightly replenishment: from this local hour the worker turns what is below its reorder
+    # minimum into draft purchase orders, once a day (unset: off).
+    "REPLENISH_HOUR": os.environ.get("REPLENISH_HOUR") or None,
 }
 # Links in notification e-mails start with this (scheme and host, no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -356,3 +356,21 @@ def average_costs(product_ids) -> dict[int, Decimal]:
             "product_id", "average_cost"
         )
     )
+
+
+def warehouse_levels(product_ids, warehouse_ids) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+    """(product id, warehouse id) -> (on hand, reserved) over the warehouse's internal
+    locations: one aggregate query (replenishment)."""
+    rows = (
+        StockLevel.objects.filter(
+            product_id__in=list(product_ids),
+            location__warehouse_id__in=list(warehouse_ids),
+            location__kind=Location.Kind.INTERNAL,
+        )
+        .values("product_id", "location__warehouse_id")
+        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    )
+    return {
+        (row["product_id"], row["location__warehouse_id"]): (row["on_hand"], row["reserved"])
+        for row in rows
+    }

@@ -14,16 +14,26 @@ class PurchasingConfig(AppConfig):
 
     def ready(self):
         from samspill.parties.services import register_merge_handler
-        from samspill.platform import permissions, registry
+        from samspill.platform import housekeeping, permissions, registry
         from samspill.purchasing import models, search
-        from samspill.purchasing.services import merge_parties
+        from samspill.purchasing.services import merge_parties, nightly
 
         register_merge_handler(merge_parties, app_label=self.label)
         permissions.register_model(models.PurchaseOrder, "send", "confirm", "cancel")
-        for model in (models.PurchaseOrderLine, models.Counter):
+        for model in (
+            models.PurchaseOrderLine,
+            models.Counter,
+            models.SupplierInfo,
+            models.ReorderRule,
+            models.ReplenishmentRun,
+        ):
             permissions.register_model(model)
         permissions.grant(
-            VIEW_ROLES, "purchasing.view_purchaseorder", "purchasing.view_purchaseorderline"
+            VIEW_ROLES,
+            "purchasing.view_purchaseorder",
+            "purchasing.view_purchaseorderline",
+            "purchasing.view_supplierinfo",
+            "purchasing.view_reorderrule",
         )
         permissions.grant(
             BUYER_ROLES,
@@ -36,6 +46,7 @@ class PurchasingConfig(AppConfig):
         for label, url_name, icon, order in (
             (_("Purchase orders"), "purchasing:order_list", "bag-check", 35),
             (_("Purchase history"), "purchasing:line_list", "clock-history", 36),
+            (_("Replenishment"), "purchasing:replenishment", "arrow-repeat", 37),
         ):
             registry.register_nav(
                 registry.NavItem(
@@ -47,6 +58,9 @@ class PurchasingConfig(AppConfig):
                     order=order,
                 )
             )
+        housekeeping.register_job(
+            "purchasing.replenish", _("purchase orders drafted by replenishment"), nightly
+        )
         registry.register_search(
             registry.SearchProvider(
                 key="purchasing",

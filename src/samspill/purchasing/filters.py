@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine, ReorderRule, SupplierInfo
 from samspill.purchasing.queries import OPEN_STATUSES
 
 
@@ -89,3 +89,41 @@ class PurchaseLineFilterSet(django_filters.FilterSet):
     class Meta:
         model = PurchaseOrderLine
         fields = ["q", "party", "product", "status", "ordered_from", "ordered_to"]
+
+
+def _product_search(queryset, _name, value):
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    return queryset.filter(
+        Q(product__sku__icontains=value)
+        | Q(product__name_nb__icontains=value)
+        | Q(party__name__icontains=value)
+    )
+
+
+class SupplierInfoFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_product_search,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or supplier")}),
+    )
+    party = django_filters.NumberFilter(label=_("Supplier id"), field_name="party_id")
+    product = django_filters.NumberFilter(label=_("Product id"), field_name="product_id")
+
+    class Meta:
+        model = SupplierInfo
+        fields = ["q", "party", "product"]
+
+
+class ReorderRuleFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_product_search,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or supplier")}),
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = ReorderRule
+        fields = ["q", "is_active"]

@@ -104,3 +104,47 @@ def line_forms(data=None, initial=None, extra: int = 3) -> list[LineForm]:
     return [
         LineForm(initial=row, prefix=f"lines-{i}", products=products) for i, row in enumerate(rows)
     ]
+
+
+class SupplierInfoForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    party = forms.CharField(label=_("Supplier"), widget=PartyPicker("organization"))
+    supplier_sku = forms.CharField(label=_("Supplier SKU"), max_length=60, required=False)
+    price = forms.CharField(label=_("Purchase price"), max_length=20)
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, initial=0)
+    sequence = forms.IntegerField(
+        label=_("Sequence"),
+        min_value=0,
+        initial=10,
+        help_text=_("The lowest is the preferred supplier."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", "—"), *product_choices()]
+        _style(self)
+
+
+class ReorderRuleForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    warehouse_code = forms.CharField(
+        label=_("Warehouse"),
+        max_length=20,
+        required=False,
+        help_text=_("Empty: the default warehouse."),
+    )
+    min_quantity = forms.CharField(label=_("Minimum"), max_length=20)
+    max_quantity = forms.CharField(label=_("Maximum"), max_length=20)
+    party = forms.CharField(
+        label=_("Supplier"),
+        required=False,
+        widget=PartyPicker("organization"),
+        help_text=_("Empty: the product's preferred supplier."),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", "—"), *product_choices()]
+        _style(self)
+        self.fields["is_active"].widget.attrs["class"] = "form-check-input"

@@ -196,3 +196,102 @@ class PurchaseOrderLine(models.Model):
     def unit_cost(self) -> Decimal:
         """The net price of one unit after discount (not rounded)."""
         return self.unit_price * (HUNDRED - self.discount_percent) / HUNDRED
+
+
+class SupplierInfo(models.Model):
+    """What a supplier sells of a product: their SKU, their price per unit (the product's
+    unit, NOK) and how many days delivery takes. The preferred supplier of a product is
+    the one with the lowest sequence."""
+
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    party = models.ForeignKey(
+        "parties.Party", verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="+"
+    )
+    supplier_sku = models.CharField(_("supplier SKU"), max_length=60, blank=True)
+    price = models.DecimalField(
+        _("purchase price"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=0)
+    sequence = models.PositiveIntegerField(
+        _("sequence"), default=10, help_text=_("The lowest is the preferred supplier.")
+    )
+
+    class Meta:
+        verbose_name = _("supplier info")
+        verbose_name_plural = _("supplier info")
+        ordering = ["product_id", "sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "party"], name="purchasing_supplierinfo_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.party_id}: {self.price}"
+
+
+class ReorderRule(models.Model):
+    """Keep a product between a minimum and a maximum in a warehouse: when on hand plus
+    incoming minus reserved falls below the minimum, order up to the maximum (from the
+    rule's supplier, else the product's preferred supplier)."""
+
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    min_quantity = models.DecimalField(_("minimum"), max_digits=15, decimal_places=3)
+    max_quantity = models.DecimalField(_("maximum"), max_digits=15, decimal_places=3)
+    party = models.ForeignKey(
+        "parties.Party",
+        verbose_name=_("supplier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the product's preferred supplier."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reorder rule")
+        verbose_name_plural = _("reorder rules")
+        ordering = ["product_id", "warehouse_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "warehouse"], name="purchasing_reorderrule_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=0) & Q(max_quantity__gte=models.F("min_quantity")),
+                name="purchasing_reorderrule_min_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.min_quantity}-{self.max_quantity}"
+
+
+class ReplenishmentRun(models.Model):
+    """The nightly replenishment of one day: at most one per day (the unique date is the
+    lock between workers)."""
+
+    day = models.DateField(_("date"), unique=True)
+    orders = models.PositiveIntegerField(_("purchase orders"), default=0)
+    ran_at = models.DateTimeField(_("ran"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("replenishment run")
+        verbose_name_plural = _("replenishment runs")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -4,6 +4,7 @@ uses for three-way matching (`billing_lines`: ordered, received and billed per l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,12 @@ from django.utils.translation import gettext as _
 from samspill.organization import queries as organization
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import VIEW, restrict
-from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from samspill.purchasing.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReorderRule,
+    SupplierInfo,
+)
 from samspill.purchasing.services.common import vat_breakdown
 
 OPEN_STATUSES = (
@@ -164,3 +170,124 @@ def outstanding(product_ids) -> dict[int, Decimal]:
         .annotate(total=Sum(F("quantity") - F("received_quantity")))
     )
     return {row["product_id"]: max(row["total"] or Decimal(0), Decimal(0)) for row in rows}
+
+
+# --- Replenishment ------------------------------------------------------------------------
+
+
+def supplier_info_list(user=None) -> QuerySet[SupplierInfo]:
+    return restrict(SupplierInfo.objects.select_related("product", "party"), user, VIEW)
+
+
+def reorder_rule_list(user=None) -> QuerySet[ReorderRule]:
+    return restrict(ReorderRule.objects.select_related("product", "warehouse", "party"), user, VIEW)
+
+
+@dataclass
+class Suggestion:
+    """A reorder rule with its product's position in the warehouse and what to order."""
+
+    rule: ReorderRule
+    on_hand: Decimal
+    incoming: Decimal
+    reserved: Decimal
+    supplier: Any  # Party | None
+    price: Decimal | None
+    supplier_sku: str
+    lead_time_days: int
+
+    @property
+    def projected(self) -> Decimal:
+        return self.on_hand + self.incoming - self.reserved
+
+    @property
+    def below(self) -> bool:
+        return self.projected < self.rule.min_quantity
+
+    @property
+    def quantity(self) -> Decimal:
+        return (
+            max(self.rule.max_quantity - self.projected, Decimal(0)) if self.below else Decimal(0)
+        )
+
+
+def replenishment(rule_ids=None, *, below_only: bool = False, user=None) -> list[Suggestion]:
+    """Every active reorder rule (or those in `rule_ids`) with on hand, incoming (open and
+    draft purchase orders not yet received, for the rule's warehouse) and reserved, and
+    the supplier to order from: the rule's, else the product's preferred one. Four
+    queries whatever the number of rules."""
+    from samspill.inventory import queries as inventory
+
+    rules = list(reorder_rule_list(user).filter(is_active=True).order_by("product__sku"))
+    if rule_ids is not None:
+        wanted = {int(pk) for pk in rule_ids}
+        rules = [rule for rule in rules if rule.pk in wanted]
+    if not rules:
+        return []
+    product_ids = {rule.product_id for rule in rules}
+    levels = inventory.warehouse_levels(product_ids, {rule.warehouse_id for rule in rules})
+    default_code = next((r.warehouse.code for r in rules if r.warehouse.is_default), None)
+    incoming: dict[tuple[int, str], Decimal] = {}
+    for row in (
+        PurchaseOrderLine.objects.filter(
+            product_id__in=product_ids,
+            order__status__in=OPEN_STATUSES,
+            received_quantity__lt=F("quantity"),
+        )
+        .values("product_id", "order__warehouse_code")
+        .annotate(total=Sum(F("quantity") - F("received_quantity")))
+    ):
+        code = (row["order__warehouse_code"] or default_code or "").upper()
+        key = (row["product_id"], code)
+        incoming[key] = incoming.get(key, Decimal(0)) + (row["total"] or Decimal(0))
+    infos: dict[int, list[SupplierInfo]] = {}
+    for info in SupplierInfo.objects.filter(product_id__in=product_ids).select_related("party"):
+        infos.setdefault(info.product_id, []).append(info)
+    result = []
+    for rule in rules:
+        on_hand, reserved = levels.get(
+            (rule.product_id, rule.warehouse_id), (Decimal(0), Decimal(0))
+        )
+        options = sorted(infos.get(rule.product_id, []), key=lambda i: (i.sequence, i.pk))
+        chosen = next((i for i in options if rule.party_id and i.party_id == rule.party_id), None)
+        if chosen is None and not rule.party_id and options:
+            chosen = options[0]
+        supplier = rule.party if rule.party_id else (chosen.party if chosen else None)
+        suggestion = Suggestion(
+            rule=rule,
+            on_hand=on_hand or Decimal(0),
+            incoming=incoming.get((rule.product_id, rule.warehouse.code.upper()), Decimal(0)),
+            reserved=reserved or Decimal(0),
+            supplier=supplier,
+            price=chosen.price if chosen else None,
+            supplier_sku=chosen.supplier_sku if chosen else "",
+            lead_time_days=chosen.lead_time_days if chosen else 0,
+        )
+        if not below_only or suggestion.below:
+            result.append(suggestion)
+    return result
+
+
+def replenishment_rows(suggestions) -> list[dict[str, Any]]:
+    """The replenishment screen's rows (and its API's) from the suggestions."""
+    return [
+        {
+            "rule_id": s.rule.pk,
+            "product_id": s.rule.product_id,
+            "sku": s.rule.product.sku,
+            "name": s.rule.product.name,
+            "warehouse": s.rule.warehouse.code,
+            "on_hand": s.on_hand,
+            "incoming": s.incoming,
+            "reserved": s.reserved,
+            "projected": s.projected,
+            "min_quantity": s.rule.min_quantity,
+            "max_quantity": s.rule.max_quantity,
+            "below": s.below,
+            "quantity": s.quantity,
+            "supplier_id": s.supplier.pk if s.supplier else None,
+            "supplier": s.supplier.display_name if s.supplier else "—",
+            "price": s.price,
+        }
+        for s in suggestions
+    ]

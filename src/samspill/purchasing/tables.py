@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine, ReorderRule, SupplierInfo
 
 BADGES = {
     "draft": "secondary",
@@ -164,3 +164,114 @@ class PurchaseLineTable(tables.Table):
 
     def render_net_amount(self, value):
         return _money(value)
+
+
+class SupplierInfoTable(tables.Table):
+    product = tables.Column(
+        verbose_name=_("Product"), accessor="product__sku", order_by=("product__sku",)
+    )
+    party = tables.Column(verbose_name=_("Supplier"), order_by=("party__name",))
+    supplier_sku = tables.Column(verbose_name=_("Supplier SKU"))
+    price = tables.Column(verbose_name=_("Purchase price"), attrs=RIGHT)
+    lead_time_days = tables.Column(verbose_name=_("Lead time (days)"), attrs=RIGHT)
+    sequence = tables.Column(verbose_name=_("Sequence"), attrs=RIGHT)
+    actions = tables.TemplateColumn(
+        template_name="purchasing/_delete_button.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = SupplierInfo
+        fields = ("product", "party", "supplier_sku", "price", "lead_time_days", "sequence")
+        order_by = ("product",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No supplier info.")
+
+    def render_party(self, record):
+        return record.party.display_name
+
+    def value_party(self, record):
+        return record.party.display_name
+
+    def render_price(self, value):
+        return _money(value)
+
+
+class ReorderRuleTable(tables.Table):
+    product = tables.Column(
+        verbose_name=_("Product"), accessor="product__sku", order_by=("product__sku",)
+    )
+    warehouse = tables.Column(
+        verbose_name=_("Warehouse"), accessor="warehouse__code", order_by=("warehouse__code",)
+    )
+    min_quantity = tables.Column(verbose_name=_("Minimum"), attrs=RIGHT)
+    max_quantity = tables.Column(verbose_name=_("Maximum"), attrs=RIGHT)
+    party = tables.Column(verbose_name=_("Supplier"), order_by=("party__name",), default="")
+    is_active = tables.BooleanColumn(verbose_name=_("Active"))
+    actions = tables.TemplateColumn(
+        template_name="purchasing/_delete_button.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = ReorderRule
+        fields = ("product", "warehouse", "min_quantity", "max_quantity", "party", "is_active")
+        order_by = ("product",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No reorder rules.")
+
+    def render_party(self, record):
+        return record.party.display_name if record.party else "—"
+
+    def value_party(self, record):
+        return record.party.display_name if record.party else ""
+
+    def render_min_quantity(self, value):
+        return _qty(value)
+
+    def render_max_quantity(self, value):
+        return _qty(value)
+
+
+class ReplenishmentTable(tables.Table):
+    """The replenishment screen: one row per active reorder rule (dict rows)."""
+
+    sku = tables.Column(verbose_name=_("SKU"))
+    name = tables.Column(verbose_name=_("Product"))
+    warehouse = tables.Column(verbose_name=_("Warehouse"))
+    on_hand = tables.Column(verbose_name=_("On hand"), attrs=RIGHT)
+    incoming = tables.Column(verbose_name=_("Incoming"), attrs=RIGHT)
+    reserved = tables.Column(verbose_name=_("Reserved"), attrs=RIGHT)
+    projected = tables.Column(verbose_name=_("Projected"), attrs=RIGHT)
+    min_quantity = tables.Column(verbose_name=_("Minimum"), attrs=RIGHT)
+    max_quantity = tables.Column(verbose_name=_("Maximum"), attrs=RIGHT)
+    quantity = tables.Column(verbose_name=_("To order"), attrs=RIGHT)
+    supplier = tables.Column(verbose_name=_("Supplier"))
+    price = tables.Column(verbose_name=_("Purchase price"), attrs=RIGHT)
+
+    class Meta:
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        row_attrs = {"class": lambda record: "table-warning" if record["below"] else ""}
+        empty_text = _("No reorder rules yet. Add one to keep a product in stock.")
+
+    def render_quantity(self, value):
+        return format_html("<strong>{}</strong>", _qty(value)) if value else "–"
+
+    def render_on_hand(self, value):
+        return _qty(value)
+
+    def render_incoming(self, value):
+        return _qty(value)
+
+    def render_reserved(self, value):
+        return _qty(value)
+
+    def render_projected(self, value):
+        return _qty(value)
+
+    def render_min_quantity(self, value):
+        return _qty(value)
+
+    def render_max_quantity(self, value):
+        return _qty(value)
+
+    def render_price(self, value):
+        return _money(value) if value is not None else "—"

@@ -1,7 +1,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from samspill.purchasing import views
+from samspill.purchasing.views import orders as views
+from samspill.purchasing.views import replenishment
 
 app_name = "purchasing"
 urlpatterns = [
@@ -20,4 +21,7 @@ urlpatterns = [
         for action in ("send", "mark_sent", "confirm", "close", "cancel")
     ],
     path("history/", views.LineListView.as_view(), name="line_list"),
+    path("replenishment/", replenishment.ReplenishmentView.as_view(), name="replenishment"),
+    path("reorder-rules/", replenishment.ReorderRuleListView.as_view(), name="reorder_rules"),
+    path("supplier-info/", replenishment.SupplierInfoListView.as_view(), name="supplier_info"),
 ]

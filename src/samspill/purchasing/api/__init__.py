@@ -19,7 +19,14 @@ from samspill.purchasing.api.schemas import (
     OrderIn,
     OrderOut,
     OrderPatch,
+    ReorderRuleIn,
+    ReorderRuleOut,
+    ReplenishIn,
+    ReplenishmentOut,
+    ReplenishOut,
     SendIn,
+    SupplierInfoIn,
+    SupplierInfoOut,
 )
 from samspill.purchasing.filters import PurchaseLineFilterSet, PurchaseOrderFilterSet
 
@@ -149,3 +156,94 @@ def list_lines(request, filters: Query[LineFilters]):
         queries.line_list(request.user),
         ("-order__order_date", "-order_id", "position"),
     )
+
+
+# --- Replenishment ------------------------------------------------------------------------
+
+
+@router.get("/supplier-info", response=list[SupplierInfoOut], summary="Supplier info")
+@paginate
+def list_supplier_info(request, product: int | None = None, party: int | None = None):
+    require(request.user, VIEW)
+    rows = queries.supplier_info_list(request.user)
+    if product is not None:
+        rows = rows.filter(product_id=product)
+    if party is not None:
+        rows = rows.filter(party_id=party)
+    return rows.order_by("product__sku", "sequence", "pk")
+
+
+@router.post(
+    "/supplier-info",
+    response={201: SupplierInfoOut},
+    summary="Record what a supplier sells a product for (changes an existing row)",
+)
+def save_supplier_info(request, payload: SupplierInfoIn):
+    data = payload.dict()
+    info = services.save_supplier_info(
+        actor=request.user,
+        product=data.pop("product_id"),
+        party=data.pop("party_id"),
+        **data,
+    )
+    return Status(201, queries.supplier_info_list(None).get(pk=info.pk))
+
+
+@router.delete("/supplier-info/{int:info_id}", response={204: None}, summary="Delete supplier info")
+def delete_supplier_info(request, info_id: int):
+    require(request.user, VIEW)
+    services.delete_supplier_info(info_id, actor=request.user)
+    return Status(204, None)
+
+
+@router.get("/reorder-rules", response=list[ReorderRuleOut], summary="Reorder rules")
+@paginate
+def list_reorder_rules(request):
+    require(request.user, VIEW)
+    return queries.reorder_rule_list(request.user).order_by("product__sku", "warehouse__code")
+
+
+@router.post(
+    "/reorder-rules",
+    response={201: ReorderRuleOut},
+    summary="Add or change the min/max reorder rule of a product in a warehouse",
+)
+def save_reorder_rule(request, payload: ReorderRuleIn):
+    data = payload.dict()
+    rule = services.save_reorder_rule(
+        actor=request.user,
+        product=data.pop("product_id"),
+        party=data.pop("party_id"),
+        **data,
+    )
+    return Status(201, queries.reorder_rule_list(None).get(pk=rule.pk))
+
+
+@router.delete(
+    "/reorder-rules/{int:rule_id}", response={204: None}, summary="Delete a reorder rule"
+)
+def delete_reorder_rule(request, rule_id: int):
+    require(request.user, VIEW)
+    services.delete_reorder_rule(rule_id, actor=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/replenishment",
+    response=list[ReplenishmentOut],
+    summary="Reorder rules with on hand, incoming, reserved and what to order",
+)
+@paginate
+def replenishment(request, below: bool = False):
+    require(request.user, VIEW)
+    return queries.replenishment_rows(queries.replenishment(below_only=below, user=request.user))
+
+
+@router.post(
+    "/replenishment",
+    response={201: ReplenishOut},
+    summary="Draft purchase orders, one per supplier, for what is below its minimum",
+)
+def replenish(request, payload: ReplenishIn):
+    result = services.replenish(actor=request.user, rule_ids=payload.rule_ids)
+    return Status(201, result)

@@ -126,3 +126,70 @@ class LineFilters(Schema):
     status: Status | None = None
     ordered_from: date | None = None
     ordered_to: date | None = None
+
+
+class SupplierInfoIn(Schema):
+    product_id: int
+    party_id: int
+    price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    supplier_sku: str = Field("", max_length=60)
+    lead_time_days: int = Field(0, ge=0, le=3650)
+    sequence: int = Field(10, ge=0)
+
+
+class SupplierInfoOut(Schema):
+    id: int
+    product_id: int
+    sku: str = Field(..., alias="product.sku")
+    party_id: int
+    party_name: str = Field(..., alias="party.display_name")
+    supplier_sku: str
+    price: Decimal
+    lead_time_days: int
+    sequence: int
+
+
+class ReorderRuleIn(Schema):
+    product_id: int
+    warehouse_code: str = Field("", max_length=20, description="Empty: the default warehouse")
+    min_quantity: Decimal = Field(..., ge=0, max_digits=15, decimal_places=3)
+    max_quantity: Decimal = Field(..., gt=0, max_digits=15, decimal_places=3)
+    party_id: int | None = Field(None, description="Empty: the preferred supplier")
+    is_active: bool = True
+
+
+class ReorderRuleOut(Schema):
+    id: int
+    product_id: int
+    sku: str = Field(..., alias="product.sku")
+    warehouse_code: str = Field(..., alias="warehouse.code")
+    min_quantity: Decimal
+    max_quantity: Decimal
+    party_id: int | None
+    is_active: bool
+
+
+class ReplenishmentOut(Schema):
+    rule_id: int
+    product_id: int
+    sku: str
+    warehouse: str
+    on_hand: Decimal
+    incoming: Decimal
+    reserved: Decimal
+    projected: Decimal
+    min_quantity: Decimal
+    max_quantity: Decimal
+    below: bool
+    quantity: Decimal
+    supplier_id: int | None
+    price: Decimal | None
+
+
+class ReplenishIn(Schema):
+    rule_ids: list[int] | None = Field(None, description="Empty: every active rule")
+
+
+class ReplenishOut(Schema):
+    orders: list[OrderOut]
+    skipped: list[int]

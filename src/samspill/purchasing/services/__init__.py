@@ -15,6 +15,14 @@ from samspill.purchasing.services.orders import (
     send_order,
     update_order,
 )
+from samspill.purchasing.services.replenishment import (
+    delete_reorder_rule,
+    delete_supplier_info,
+    nightly,
+    replenish,
+    save_reorder_rule,
+    save_supplier_info,
+)
 
 __all__ = [
     "LineInput",
@@ -23,11 +31,17 @@ __all__ = [
     "close_order",
     "confirm_order",
     "create_order",
+    "delete_reorder_rule",
+    "delete_supplier_info",
     "mark_sent",
     "merge_parties",
+    "nightly",
     "order_html",
     "record_receipt",
     "render_pdf",
+    "replenish",
+    "save_reorder_rule",
+    "save_supplier_info",
     "send_order",
     "update_order",
     "vat_breakdown",

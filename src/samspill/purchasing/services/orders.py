@@ -21,7 +21,7 @@ from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
 from samspill.purchasing import events
-from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine, SupplierInfo
 from samspill.purchasing.services.common import (
     ADD,
     CANCEL,
@@ -55,6 +55,24 @@ def _event_fields(order: PurchaseOrder) -> dict[str, Any]:
 def _lock(order: PurchaseOrder | int) -> PurchaseOrder:
     pk = order.pk if isinstance(order, PurchaseOrder) else order
     return PurchaseOrder.objects.select_for_update(of=("self",)).select_related("party").get(pk=pk)
+
+
+def _prices(supplier, lines) -> dict[int, Decimal]:
+    """The supplier's own prices (supplier info) of the products on the lines: the default
+    unit price before the product's cost price."""
+    if supplier is None:
+        return {}
+    ids = set()
+    for line in lines:
+        product = line.get("product_id", line.get("product")) if hasattr(line, "get") else None
+        product = getattr(product, "pk", product)
+        if str(product).isdigit():
+            ids.add(int(product))
+    return dict(
+        SupplierInfo.objects.filter(party=supplier, product_id__in=ids).values_list(
+            "product_id", "price"
+        )
+    )
 
 
 def _header(order: PurchaseOrder, data: Mapping[str, Any], errors) -> None:
@@ -121,7 +139,10 @@ def create_order(
         },
         errors,
     )
-    rows = build_lines(lines, language=order.language, errors=errors)
+    lines = list(lines)
+    rows = build_lines(
+        lines, language=order.language, errors=errors, default_prices=_prices(supplier, lines)
+    )
     raise_if(errors)
     set_totals(order, rows)
     order.number = next_number(order_date)
@@ -161,7 +182,13 @@ def update_order(
     _header(order, fields, errors)
     rows = old_lines
     if lines is not None:
-        rows = build_lines(lines, language=order.language, errors=errors)
+        lines = list(lines)
+        rows = build_lines(
+            lines,
+            language=order.language,
+            errors=errors,
+            default_prices=_prices(order.party, lines),
+        )
     raise_if(errors)
     set_totals(order, rows)
     order.save()
@@ -423,5 +450,12 @@ def cancel_order(order: PurchaseOrder, *, actor) -> PurchaseOrder:
 
 
 def merge_parties(survivor, duplicate, actor) -> None:
-    """Parties merge hook: the duplicate's purchase orders belong to the surviving party."""
+    """Parties merge hook: the duplicate's purchase orders, supplier info and reorder rules
+    belong to the surviving party (where both sold a product, the survivor's info stays)."""
+    from samspill.purchasing.models import ReorderRule
+
     PurchaseOrder.objects.filter(party=duplicate).update(party=survivor)
+    kept = SupplierInfo.objects.filter(party=survivor).values("product_id")
+    SupplierInfo.objects.filter(party=duplicate, product_id__in=kept).delete()
+    SupplierInfo.objects.filter(party=duplicate).update(party=survivor)
+    ReorderRule.objects.filter(party=duplicate).update(party=survivor)
