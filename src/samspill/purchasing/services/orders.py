@@ -65,9 +65,9 @@ def _prices(supplier, lines) -> dict[int, Decimal]:
     ids = set()
     for line in lines:
         product = line.get("product_id", line.get("product")) if hasattr(line, "get") else None
-        product = getattr(product, "pk", product)
-        if str(product).isdigit():
-            ids.add(int(product))
+        pk = str(getattr(product, "pk", product))
+        if pk.isdigit():
+            ids.add(int(pk))
     return dict(
         SupplierInfo.objects.filter(party=supplier, product_id__in=ids).values_list(
             "product_id", "price"
