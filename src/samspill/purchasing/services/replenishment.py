@@ -90,7 +90,7 @@ def save_supplier_info(
 @transaction.atomic
 def delete_supplier_info(info: SupplierInfo | int, *, actor) -> None:
     check(actor, CHANGE)
-    pk = int(getattr(info, "pk", info))
+    pk = info.pk if isinstance(info, SupplierInfo) else int(info)
     row = SupplierInfo.objects.filter(pk=pk).first()
     if row is None:
         raise NotFound(_("There is no supplier info with this id."))
@@ -156,7 +156,7 @@ def save_reorder_rule(
 @transaction.atomic
 def delete_reorder_rule(rule: ReorderRule | int, *, actor) -> None:
     check(actor, CHANGE)
-    pk = int(getattr(rule, "pk", rule))
+    pk = rule.pk if isinstance(rule, ReorderRule) else int(rule)
     row = ReorderRule.objects.filter(pk=pk).first()
     if row is None:
         raise NotFound(_("There is no reorder rule with this id."))
