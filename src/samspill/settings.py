@@ -329,10 +329,10 @@ SAMSPILL = {
     "COMMENT_EDIT_MINUTES": 60,
     # Receipts: how many per cent more than ordered may arrive against a purchase order
     # line (0: never more than ordered).
-    "RECEIPT_TOLERANCE_PERCENT": os.environ.get("RECEIPT_TOLERANCE_PERCENT", "0"),
+    "RECEIPT_TOLERANCE_PERCENT": float(os.environ.get("RECEIPT_TOLERANCE_PERCENT", "0")),
     # Nightly replenishment: from this local hour the worker turns what is below its reorder
-    # minimum into draft purchase orders, once a day (unset: off).
-    "REPLENISH_HOUR": os.environ.get("REPLENISH_HOUR") or None,
+    # minimum into draft purchase orders, once a day (-1, the default: off).
+    "REPLENISH_HOUR": int(os.environ.get("REPLENISH_HOUR", "-1")),
 }
 # Links in notification e-mails start with this (scheme and host, no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -347,7 +347,8 @@ def stock_value_total(at: date | None = None) -> Decimal:
     row = StockMove.objects.filter(
         state=StockMove.State.DONE, done_at__lt=_end_of(at or timezone.localdate())
     ).aggregate(incoming=Sum("value", filter=incoming), outgoing=Sum("value", filter=outgoing))
-    return (row["incoming"] or Decimal(0)) - (row["outgoing"] or Decimal(0))
+    total = (row["incoming"] or Decimal(0)) - (row["outgoing"] or Decimal(0))
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
 def average_costs(product_ids) -> dict[int, Decimal]:

@@ -204,13 +204,13 @@ def replenish(*, actor, rule_ids=None) -> dict[str, Any]:
 
 
 def nightly() -> int:
-    """Housekeeping job: once a day, from SAMSPILL["REPLENISH_HOUR"] (local time; None:
+    """Housekeeping job: once a day, from SAMSPILL["REPLENISH_HOUR"] (local time; -1:
     off), run the replenishment as the system. Returns how many orders it made."""
-    hour = getattr(settings, "SAMSPILL", {}).get("REPLENISH_HOUR")
-    if hour in (None, ""):
+    hour = int(getattr(settings, "SAMSPILL", {}).get("REPLENISH_HOUR", -1))
+    if hour < 0:
         return 0
     now = timezone.localtime()
-    if now.hour < int(hour):
+    if now.hour < hour:
         return 0
     today = now.date()
     if ReplenishmentRun.objects.filter(day=today).exists():

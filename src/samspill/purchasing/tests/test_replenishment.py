@@ -113,7 +113,7 @@ def test_a_rule_without_supplier_is_skipped(buyer, products, warehouse):
 
 def test_nightly_runs_once_a_day_when_enabled(rules):
     assert services.nightly() == 0  # off by default
-    with override_settings(SAMSPILL={"REPLENISH_HOUR": "0", "PAGE_SIZE": 50, "MAX_PAGE_SIZE": 500}):
+    with override_settings(SAMSPILL={"REPLENISH_HOUR": 0, "PAGE_SIZE": 50, "MAX_PAGE_SIZE": 500}):
         assert services.nightly() == 2
         assert services.nightly() == 0
     assert ReplenishmentRun.objects.get().orders == 2

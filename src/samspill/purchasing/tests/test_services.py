@@ -190,7 +190,7 @@ def test_receiving_more_than_ordered_is_refused_and_nothing_moves(make_order, bu
 
 
 @override_settings(
-    SAMSPILL={"RECEIPT_TOLERANCE_PERCENT": "10", "PAGE_SIZE": 50, "MAX_PAGE_SIZE": 500}
+    SAMSPILL={"RECEIPT_TOLERANCE_PERCENT": 10, "PAGE_SIZE": 50, "MAX_PAGE_SIZE": 500}
 )
 def test_the_tolerance_allows_a_little_more(make_order, buyer, run_tasks):
     order = make_order(confirm=True)
