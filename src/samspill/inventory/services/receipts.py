@@ -60,6 +60,11 @@ def tolerance_percent() -> Decimal:
     return max(value, Decimal(0))
 
 
+def _plain(value: Decimal) -> str:
+    """A quantity without trailing zeros ("10", "2.5") for messages."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def _lock(receipt: Receipt | int) -> Receipt:
     pk = receipt.pk if isinstance(receipt, Receipt) else receipt
     return (
@@ -212,11 +217,11 @@ def receive(*, actor, receipt: Receipt | int, lines: list[dict[str, Any]]) -> Re
                 )
                 % {
                     "sku": line.product.sku,
-                    "ordered": line.quantity,
+                    "ordered": _plain(line.quantity),
                     "unit": line.product.unit.code,
-                    "done": line.done,
-                    "quantity": quantity,
-                    "tolerance": tolerance.normalize(),
+                    "done": _plain(line.done),
+                    "quantity": _plain(quantity),
+                    "tolerance": _plain(tolerance),
                 }
             )
             continue
@@ -292,15 +297,16 @@ def reserve_waiting(product_ids: set[int], warehouse_id: int, location_id: int) 
     caller's transaction (the stock levels are locked by reserve_lines)."""
     from samspill.inventory.services.deliveries import _state
 
+    wanted = DeliveryLine.objects.filter(
+        product_id__in=product_ids,
+        delivery__state=Delivery.State.WAITING,
+        delivery__kind=Delivery.Kind.OUTGOING,
+        delivery__warehouse_id=warehouse_id,
+    ).values("delivery_id")
+    # FOR UPDATE allows no DISTINCT (PostgreSQL): the deliveries are chosen by a subquery.
     waiting = list(
-        Delivery.objects.select_for_update(of=("self",))
-        .filter(
-            state=Delivery.State.WAITING,
-            kind=Delivery.Kind.OUTGOING,
-            warehouse_id=warehouse_id,
-            lines__product_id__in=product_ids,
-        )
-        .distinct()
+        Delivery.objects.select_for_update()
+        .filter(pk__in=wanted, state=Delivery.State.WAITING)
         .order_by("created_at", "pk")
     )
     if not waiting:

@@ -182,7 +182,7 @@ def test_receiving_more_than_ordered_is_refused_and_nothing_moves(make_order, bu
     assert exc.value.code == "over_receipt"
     assert exc.value.errors == {
         "lines.0.quantity": [
-            "MUG-1: 10.000 pcs were ordered and 0.000 have arrived; 11.000 more is beyond "
+            "MUG-1: 10 pcs were ordered and 0 have arrived; 11 more is beyond "
             "what may be received (tolerance 0 %)."
         ]
     }

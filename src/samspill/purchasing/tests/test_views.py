@@ -71,7 +71,7 @@ def test_create_through_the_form_then_confirm_and_receive(
         receipt.get_absolute_url(), {"action": "receive", f"qty_{lines[0].pk}": "9"}
     )
     assert response.status_code == 422
-    assert "5.000 pcs were ordered" in response.content.decode()
+    assert "5 pcs were ordered" in response.content.decode()
     client.post(receipt.get_absolute_url(), {"action": "all"})
     run_tasks()
     order.refresh_from_db()
