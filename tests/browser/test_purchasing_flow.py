@@ -50,7 +50,9 @@ def test_purchase_order_confirmed_received_and_replenished(
     line = receipt.lines.get()
     page.locator(f'input[name="qty_{line.pk}"]').fill("12")
     page.get_by_role("button", name="Motta", exact=True).click()
-    expect(page.locator(".invalid-feedback").first).to_contain_text("MUG-1: 10 pcs ble bestilt og 0 har kommet inn; 12 til")
+    expect(page.locator(".invalid-feedback").first).to_contain_text(
+        "MUG-1: 10 pcs ble bestilt og 0 har kommet inn; 12 til"
+    )
     page.locator(f'input[name="qty_{line.pk}"]').fill("4")
     page.get_by_role("button", name="Motta", exact=True).click()
     expect(page.get_by_test_id("receipt-state")).to_have_text("Forventet")
