@@ -126,3 +126,32 @@ def test_stock_value_page_and_export(login, ops, supplier, product, ledger):
     assert export.status_code == 200 and b"WIDGET" not in export.content
     api = client.get("/api/v1/inventory/stock-value").json()
     assert api["items"][0]["value"] == "200.00"
+
+
+def test_product_stock_page_shows_the_average_cost(login, ops, supplier, product):
+    from django.urls import reverse
+
+    _buy(ops, supplier, product, "4", "12.5", 1)
+    page = login(ops).get(reverse("inventory:product_stock", args=[product.pk]))
+    html = page.content.decode()
+    assert 'data-testid="average-cost">12.50<' in html.replace(",", ".")
+    assert "50.00" in html.replace(",", ".")  # the receipt's value
+
+
+def test_stock_value_page_has_a_fixed_query_count(
+    login, ops, supplier, product, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from samspill.catalog.tests.factories import ProductFactory
+
+    _buy(ops, supplier, product, "2", "10", 1)
+    client = login(ops)
+    client.get(reverse("inventory:stock_value"))
+    with django_assert_max_num_queries(14) as small:
+        client.get(reverse("inventory:stock_value"))
+    for index in range(5):
+        _buy(ops, supplier, ProductFactory(), "3", "7", 10 + index)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("inventory:stock_value"))
+    assert response.status_code == 200
