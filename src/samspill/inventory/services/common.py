@@ -286,14 +286,19 @@ def _lock_levels(keys) -> dict[tuple[int, int], StockLevel]:
 
 
 def apply_moves(
-    moves: list[StockMove], *, actor=None, check_negative: set[int] | None = None
+    moves: list[StockMove],
+    *,
+    actor=None,
+    check_negative: set[int] | None = None,
+    counter_account: str | None = None,
 ) -> list[StockMove]:
     """Write done moves and update the stock levels (and lot levels) of both sides, in one
     batch; value them (unit cost, value, average cost) and book the document's ledger
     entry when accounting is set up (services.valuation). Raises InsufficientStock (and
     the caller's transaction rolls back) when an internal location that does not allow it
     would go below zero. Products whose ids are in `check_negative`=None are all checked;
-    pass a set to check only those (consumables are shipped without a stock check)."""
+    pass a set to check only those (consumables are shipped without a stock check).
+    `counter_account`: the ledger account against stock instead of the usual one."""
     if not moves:
         return []
     now = timezone.now()
@@ -343,7 +348,12 @@ def apply_moves(
         )
     if lot_deltas:
         _apply_lot_deltas(lot_deltas, guarded)
-    valuation.book(moves, kinds, description=moves[0].reference or moves[0].get_reason_display())
+    valuation.book(
+        moves,
+        kinds,
+        description=moves[0].reference or moves[0].get_reason_display(),
+        counter_account=counter_account,
+    )
     return moves
 
 

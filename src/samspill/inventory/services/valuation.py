@@ -119,22 +119,25 @@ def value_moves(moves: list[StockMove], kinds: dict[int, str]) -> None:
             ProductCost.objects.bulk_create(new)
 
 
-def ledger_lines(moves: list[StockMove], kinds: dict[int, str]) -> list[dict]:
+def ledger_lines(
+    moves: list[StockMove], kinds: dict[int, str], counter_account: str | None = None
+) -> list[dict]:
     """The balanced lines of the ledger entry for these moves: the stock account against
-    the account of each virtual location's kind, netted per account; [] when nothing is
-    worth booking (moves inside the warehouse, zero values)."""
+    the account of each virtual location's kind (or `counter_account` for all of them),
+    netted per account; [] when nothing is worth booking (moves inside the warehouse, zero
+    values)."""
     net: dict[str, Decimal] = defaultdict(Decimal)
     for move in moves:
         src, dst = kinds[move.from_location_id], kinds[move.to_location_id]
         value = move.value or ZERO
         if src == Location.Kind.INTERNAL and dst in COUNTER_ACCOUNT:
-            net[COUNTER_ACCOUNT[dst]] += value
+            net[counter_account or COUNTER_ACCOUNT[dst]] += value
             net[STOCK_ACCOUNT] -= value
         elif dst == Location.Kind.INTERNAL and src in COUNTER_ACCOUNT:
             net[STOCK_ACCOUNT] += value
-            net[COUNTER_ACCOUNT[src]] -= value
+            net[counter_account or COUNTER_ACCOUNT[src]] -= value
     lines = []
-    for account in LEDGER_ACCOUNTS:
+    for account in sorted(net):
         amount = net.get(account, ZERO)
         if amount > 0:
             lines.append({"account": account, "debit": amount})
@@ -154,10 +157,18 @@ def ledger_ready(day) -> bool:
     return found == len(LEDGER_ACCOUNTS) and accounting.journals().filter(code=JOURNAL).exists()
 
 
-def book(moves: list[StockMove], kinds: dict[int, str], *, description: str) -> None:
+def book(
+    moves: list[StockMove],
+    kinds: dict[int, str],
+    *,
+    description: str,
+    counter_account: str | None = None,
+) -> None:
     """One posted ledger entry for the moves of one business document, when accounting is
-    set up (a system entry: the person moving stock needs no accounting permission)."""
-    lines = ledger_lines(moves, kinds)
+    set up (a system entry: the person moving stock needs no accounting permission).
+    `counter_account` books the other side somewhere else than the usual account (an
+    opening stock against equity, 2050)."""
+    lines = ledger_lines(moves, kinds, counter_account)
     if not lines:
         return
     day = timezone.localdate()

@@ -155,3 +155,15 @@ def test_stock_value_page_has_a_fixed_query_count(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("inventory:stock_value"))
     assert response.status_code == 200
+
+
+def test_the_demo_opening_stock_is_booked_against_equity(ledger, product, warehouse):
+    from samspill.inventory import demo
+
+    product.cost_price = Decimal("10.00")
+    product.product_type = "stockable"
+    product.save()
+    demo.load(actor=None)
+    quantity = StockMove.objects.get(product=product).quantity
+    assert balance("2050") == -quantity * 10
+    assert balance("4390") == Decimal("0")
