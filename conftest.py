@@ -68,3 +68,13 @@ def run_tasks():
     from samspill.platform.tasks import run_pending
 
     return run_pending
+
+
+@pytest.fixture(autouse=True)
+def _fresh_automation_interest():
+    """Automation keeps, per process, which event types its rules and webhooks want; a test's
+    rolled-back rules must not make the next test's events look wanted."""
+    from samspill.automation import interest
+
+    interest.forget()
+    yield

@@ -34,6 +34,13 @@ class AccountingConfig(AppConfig):
         register_model(JournalLine)
         register_model(VoucherCounter)
         parties.register_merge_handler(party_hooks.move_party_lines)
+        # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
+        from samspill.accounting.services import documentation
+        from samspill.platform import records
+
+        records.register_record(
+            JournalEntry, kind="journal_entry", attachments_locked=documentation.locked
+        )
 
         models = (
             "account",
@@ -79,6 +86,7 @@ class AccountingConfig(AppConfig):
             ),
             (_("Periods"), "accounting:period_list", "accounting.view_period", "calendar3", 13),
             (_("Projects"), "accounting:project_list", "accounting.view_project", "kanban", 14),
+            (_("Reports"), "accounting:reports", "accounting.view_journalline", "bar-chart", 15),
         ]
         for label, url_name, permission, icon, order in nav:
             registry.register_nav(

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from samspill.accounting import services
-from samspill.accounting.models import FiscalYear, JournalEntry
+from samspill.accounting.models import Account, FiscalYear, JournalEntry
 from samspill.localization.no import services as localization
 
 D = Decimal
@@ -27,6 +27,7 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
     """A realistic year: weekly sales, monthly purchases, rent, salaries with employer's
     contribution and tax withholding, bank payments and the bimonthly VAT settlement."""
     rng = random.Random(year)
+    habits = random.Random(year + 1)  # who pays late or not at all (open items)
     entries: list[dict] = []
     output_25 = output_15 = input_25 = D("0")  # VAT of the current two-month term
     for month in range(1, 13):
@@ -47,7 +48,13 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
             customer = rng.choice(customers) if customers else None
             gross = net + food + vat
             lines = [
-                {"account": "1500", "debit": gross, "party": customer, "description": "Faktura"},
+                {
+                    "account": "1500",
+                    "debit": gross,
+                    "party": customer,
+                    "description": "Faktura",
+                    "due_date": day + timedelta(days=14),
+                },
                 {"account": "3000", "credit": net, "vat_code": "3"},
             ]
             if food:
@@ -55,7 +62,8 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
             entries.append(
                 {"journal": "SAL", "date": day, "description": "Varesalg", "lines": lines}
             )
-            paid = day + timedelta(days=14)
+            habit = habits.random()
+            paid = day + timedelta(days=14 if habit < 0.75 else 40 if habit < 0.92 else 9999)
             if paid <= until:
                 entries.append(
                     {
@@ -81,7 +89,12 @@ def vouchers(year: int, customers: list[int], suppliers: list[int], until: date)
                     "description": "Innkjøp av handelsvarer",
                     "lines": [
                         {"account": "4300", "debit": net, "vat_code": "1"},
-                        {"account": "2400", "credit": gross, "party": supplier},
+                        {
+                            "account": "2400",
+                            "credit": gross,
+                            "party": supplier,
+                            "due_date": purchase_day + timedelta(days=30),
+                        },
                     ],
                 }
             )
@@ -201,3 +214,6 @@ def load(*, actor) -> None:
         vouchers(today.year - 1, customers, suppliers, date(today.year - 1, 12, 31)), actor=actor
     )
     services.post_entries(vouchers(today.year, customers, suppliers, today), actor=actor)
+    # Payments settle their invoices, so open items show what is really unpaid.
+    for number in ("1500", "2400"):
+        services.auto_match(Account.objects.get(number=number), actor=actor)

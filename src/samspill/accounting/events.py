@@ -126,3 +126,36 @@ class AccountUpdated(Event):
             "number": payload["number"],
             "fields": ", ".join(payload.get("changed", [])),
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinesMatched(Event):
+    type = "accounting.lines.matched"
+    description = _("Open items were matched")
+    subject_fields = {"party_id": "party"}
+
+    match: int
+    account: str
+    party_id: int | None
+    line_ids: list[int]
+    residual: Decimal
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Open items on %(account)s matched (remaining %(residual)s)") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinesUnmatched(Event):
+    type = "accounting.lines.unmatched"
+    description = _("A match of open items was released")
+    subject_fields = {"party_id": "party"}
+
+    match: int
+    account: str
+    party_id: int | None
+    line_ids: list[int]
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Match %(match)s on %(account)s released") % payload

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from samspill.accounting.models import Journal, Project
 from samspill.localization.no.models import VatCode
 from samspill.organization.models import Department
+from samspill.parties.forms import PartyPicker
 
 
 class EntryForm(forms.Form):
@@ -32,7 +33,9 @@ class LineForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    party = forms.IntegerField(label=_("Party no."), required=False, min_value=1)
+    party = forms.IntegerField(
+        label=_("Party"), required=False, min_value=1, widget=PartyPicker("")
+    )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name"), required=False
     )
@@ -128,3 +131,29 @@ class NewAccountForm(AccountForm):
         self.fields["vat_usage"].required = False
         self.fields["active"].initial = True
         self.order_fields(self.field_order)
+
+
+class GeneralLedgerForm(DateRangeForm):
+    account_from = forms.CharField(label=_("From account"), max_length=10, required=False)
+    account_to = forms.CharField(label=_("To account"), max_length=10, required=False)
+    journal = forms.ModelChoiceField(
+        label=_("Journal"),
+        queryset=Journal.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All journals"),
+    )
+    party = forms.IntegerField(label=_("Party no."), required=False, min_value=1)
+
+
+class OpenItemsForm(forms.Form):
+    account: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Account"), queryset=None, to_field_name="number", empty_label=None
+    )
+    at = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from samspill.accounting.models import Account
+
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.filter(reconcilable=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 
@@ -256,6 +257,15 @@ class JournalLine(models.Model):
     # Lines of a carried-forward opening entry repeat the previous years' balances: shown on
     # the entry and the account statement, left out of sums over the whole history.
     carry_forward = models.BooleanField(default=False)
+    # Open items on reconcilable accounts (customers, suppliers): when the item falls due, and
+    # the match that settles it. Lines with the same match number (the lowest line id among
+    # them) on the same account and party offset each other; the group is settled when it
+    # sums to zero. Matching is bookkeeping of the settlement, not of the amounts, so it may
+    # change on posted lines (services.match_lines / unmatch_lines, audited).
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    match = models.PositiveBigIntegerField(
+        pgettext_lazy("open items", "match"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("journal line")
@@ -264,6 +274,7 @@ class JournalLine(models.Model):
         indexes = [
             models.Index(fields=["posted", "account", "date"], name="line_account_date"),
             models.Index(fields=["party", "posted"], name="line_party"),
+            models.Index(fields=["account", "party", "match"], name="line_open_items"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -80,7 +80,7 @@ class StatementTable(tables.Table):
         accessor="entry__voucher",
         orderable=False,
     )
-    description = tables.Column(verbose_name=_("Description"), orderable=False)
+    description = tables.Column(verbose_name=_("Description"), orderable=False, empty_values=())
     party = tables.Column(verbose_name=_("Party"), orderable=False, default="")
     vat_code = tables.Column(
         verbose_name=_("VAT"), accessor="vat_code__code", orderable=False, default=""
@@ -97,6 +97,12 @@ class StatementTable(tables.Table):
     def __init__(self, *args, opening=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.opening = opening or 0
+
+    def render_description(self, record):
+        return record.description or record.entry.description
+
+    def value_description(self, record):
+        return record.description or record.entry.description
 
     def render_debit(self, value):
         return value or ""
@@ -137,3 +143,98 @@ class TrialBalanceTable(tables.Table):
 
     def value_number(self, record):
         return record.number
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+class LinesTable(StatementTable):
+    """Lines of any accounts (VAT drill-down, general ledger export): with the account."""
+
+    account = tables.Column(verbose_name=_("Account"), accessor="account__number", orderable=False)
+
+    class Meta(StatementTable.Meta):
+        sequence = ("date", "voucher", "account", "...")
+        exclude = ("balance",)
+
+
+class GeneralLedgerTable(StatementTable):
+    """The general ledger export: one row a line, the balance is the account's."""
+
+    account = tables.Column(verbose_name=_("Account"), accessor="account__number", orderable=False)
+    account_name = tables.Column(verbose_name=_("Name"), accessor="account__name", orderable=False)
+
+    class Meta(StatementTable.Meta):
+        sequence = ("account", "account_name", "date", "voucher", "...")
+
+    def value_balance(self, record):
+        return record.balance
+
+
+class ReportLinesTable(tables.Table):
+    """Profit and loss and balance sheet as rows (section, account, amount) for export."""
+
+    number = tables.Column(verbose_name=_("Account"), orderable=False, default="")
+    name = tables.Column(verbose_name=_("Name"), orderable=False)
+    amount = tables.Column(verbose_name=_("Amount"), attrs=NUM, orderable=False, default="")
+
+    class Meta:
+        attrs = {"class": "table table-sm align-middle"}
+
+
+class VatTable(tables.Table):
+    code = tables.Column(verbose_name=_("VAT code"), orderable=False)
+    standard_code = tables.Column(verbose_name=_("SAF-T code"), orderable=False)
+    name = tables.Column(verbose_name=_("Name"), orderable=False)
+    rate = tables.Column(verbose_name=_("Rate (%)"), attrs=NUM, orderable=False)
+    basis = tables.Column(verbose_name=_("Basis"), attrs=NUM, orderable=False)
+    output_vat = tables.Column(verbose_name=_("Output VAT"), attrs=NUM, orderable=False)
+    input_vat = tables.Column(verbose_name=_("Input VAT"), attrs=NUM, orderable=False)
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def __init__(self, *args, link_query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link_query = link_query
+
+    def render_code(self, record):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        url = reverse("accounting:vat_code_lines", args=[record.vat_code_id])
+        return format_html('<a href="{}?{}">{}</a>', url, self.link_query, record.code)
+
+    def value_code(self, record):
+        return record.code
+
+
+class AgeingTable(tables.Table):
+    name = tables.Column(verbose_name=_("Party"), orderable=False)
+    items = tables.Column(verbose_name=_("Items"), attrs=NUM, orderable=False)
+    not_due = tables.Column(verbose_name=_("Not due"), attrs=NUM, orderable=False)
+    days_1_30 = tables.Column(verbose_name=_("1–30 days"), attrs=NUM, orderable=False)
+    days_31_60 = tables.Column(verbose_name=_("31–60 days"), attrs=NUM, orderable=False)
+    days_61_90 = tables.Column(verbose_name=_("61–90 days"), attrs=NUM, orderable=False)
+    over_90 = tables.Column(verbose_name=_("Over 90 days"), attrs=NUM, orderable=False)
+    total = tables.Column(verbose_name=_("Total"), attrs=NUM, orderable=False)
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def __init__(self, *args, account=None, link_query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.link_query = link_query
+
+    def render_name(self, record):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if not record.party_id:
+            return _("(no party)")
+        url = reverse("accounting:party_open_items", args=[self.account.pk, record.party_id])
+        return format_html('<a href="{}?{}">{}</a>', url, self.link_query, record.name)
+
+    def value_name(self, record):
+        return record.name

@@ -40,4 +40,14 @@ urlpatterns = [
     path("reports/trial-balance/", views.TrialBalanceView.as_view(), name="trial_balance"),
     path("reports/profit-and-loss/", views.ProfitAndLossView.as_view(), name="profit_and_loss"),
     path("reports/balance-sheet/", views.BalanceSheetView.as_view(), name="balance_sheet"),
+    path("reports/", views.ReportsIndexView.as_view(), name="reports"),
+    path("reports/general-ledger/", views.GeneralLedgerView.as_view(), name="general_ledger"),
+    path("reports/vat/", views.VatReportView.as_view(), name="vat_report"),
+    path("reports/vat/<int:pk>/", views.VatCodeLinesView.as_view(), name="vat_code_lines"),
+    path("reports/open-items/", views.OpenItemsView.as_view(), name="open_items"),
+    path(
+        "reports/open-items/<int:account_pk>/<int:party_pk>/",
+        views.PartyOpenItemsView.as_view(),
+        name="party_open_items",
+    ),
 ]

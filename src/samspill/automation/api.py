@@ -170,7 +170,7 @@ class WebhookSecretOut(WebhookOut):
     secret: str = Field(..., description="The signing secret. Shown here once; store it.")
 
 
-class DeliveryOut(Schema):
+class WebhookDeliveryOut(Schema):
     id: UUID
     webhook_id: int
     event_id: UUID
@@ -185,7 +185,7 @@ class DeliveryOut(Schema):
     delivered_at: datetime | None
 
 
-class DeliveryFilters(Schema):
+class WebhookDeliveryFilters(Schema):
     status: str | None = None
 
 
@@ -399,11 +399,11 @@ def delete_webhook(request, webhook_id: int):
 
 @router.get(
     "/webhooks/{webhook_id}/deliveries",
-    response=list[DeliveryOut],
+    response=list[WebhookDeliveryOut],
     summary="A webhook's delivery log",
 )
 @paginate
-def list_deliveries(request, webhook_id: int, filters: Query[DeliveryFilters]):
+def list_deliveries(request, webhook_id: int, filters: Query[WebhookDeliveryFilters]):
     require(request.user, "automation.view_webhookdelivery")
     queries.webhook(webhook_id, request.user)
     rows = queries.deliveries(request.user, webhook_id=webhook_id)
@@ -414,7 +414,7 @@ def list_deliveries(request, webhook_id: int, filters: Query[DeliveryFilters]):
 
 @router.post(
     "/deliveries/{delivery_id}/retry",
-    response=DeliveryOut,
+    response=WebhookDeliveryOut,
     summary="Send a failed or dead-lettered delivery again",
 )
 def retry_delivery(request, delivery_id: UUID):

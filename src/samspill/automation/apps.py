@@ -9,7 +9,9 @@ class AutomationConfig(AppConfig):
     verbose_name = _("Automation")
 
     def ready(self):
-        from samspill.automation import chain, events, handlers  # noqa: F401  (registers)
+        from django.db.models.signals import post_delete
+
+        from samspill.automation import chain, events, handlers, interest  # noqa: F401  (registers)
         from samspill.automation.models import (
             EventCause,
             InboundMessage,
@@ -24,6 +26,9 @@ class AutomationConfig(AppConfig):
         from samspill.platform.models import OutboxEvent
         from samspill.platform.permissions import grant, register_model
 
+        for model in (Rule, Webhook):  # keep the per-process interest cache honest
+            post_save.connect(interest.forget, sender=model, dispatch_uid=f"interest-{model}")
+            post_delete.connect(interest.forget, sender=model, dispatch_uid=f"interest-d-{model}")
         register_model(Rule)
         register_model(RuleRun)
         register_model(EventCause)

@@ -111,6 +111,14 @@ def load(*, actor=None) -> dict[str, int]:
     services.qualify_lead(leads[1], actor=actor)
     services.qualify_lead(leads[3], actor=actor)
     services.disqualify_lead(leads[4], actor=actor, reason="Privatperson, ikke i målgruppen")
+    converted = services.convert_lead(
+        leads[3],
+        actor=actor,
+        opportunity_name="Første bestilling",
+        expected_revenue=Decimal("45000"),
+        close_date=today + timedelta(days=21),
+        owner=seller,
+    )
 
     teams = list(organization_queries.teams().filter(department__office="front")[:2])
     customers = list(
@@ -135,6 +143,7 @@ def load(*, actor=None) -> dict[str, int]:
             team=teams[i % len(teams)] if teams else None,
         )
         opportunities.append(opportunity)
+    opportunities.append(converted.opportunity)
     if won and len(opportunities) > 3:
         services.move_opportunity(
             opportunities[0], actor=actor, stage=won, reason="Best på service"

@@ -19,6 +19,16 @@ def _search():
     return forms.TextInput(attrs={"type": "search"})
 
 
+def _day(label, field: str, lookup: str):
+    """A date filter on a timestamp column, by the local calendar day (dashboard drill-down)."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field,
+        lookup_expr=f"date__{lookup}",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 def _users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
@@ -37,10 +47,12 @@ class LeadFilter(django_filters.FilterSet):
     min_score = django_filters.NumberFilter(
         label=_("Score at least"), field_name="score", lookup_expr="gte"
     )
+    created_from = _day(_("Created from"), "created_at", "gte")
+    created_to = _day(_("Created to"), "created_at", "lte")
 
     class Meta:
         model = Lead
-        fields = ["q", "status", "source", "owner", "min_score"]
+        fields = ["q", "status", "source", "owner", "min_score", "created_from", "created_to"]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -66,9 +78,25 @@ class OpportunityFilter(django_filters.FilterSet):
         label=_("Customer"), queryset=Party.objects.current(), widget=PartyPicker()
     )
 
+    created_from = _day(_("Created from"), "created_at", "gte")
+    created_to = _day(_("Created to"), "created_at", "lte")
+    closed_from = _day(_("Closed from"), "closed_at", "gte")
+    closed_to = _day(_("Closed to"), "closed_at", "lte")
+
     class Meta:
         model = Opportunity
-        fields = ["q", "status", "stage", "owner", "team", "party"]
+        fields = [
+            "q",
+            "status",
+            "stage",
+            "owner",
+            "team",
+            "party",
+            "created_from",
+            "created_to",
+            "closed_from",
+            "closed_to",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(party__name__icontains=value))

@@ -262,6 +262,113 @@ def forecast(
     return result
 
 
+# --- Sales dashboard ------------------------------------------------------------------------
+
+
+def _local_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the local time zone, for timestamp columns."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, datetime.min.time(), tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    )
+
+
+@dataclass
+class StageFigure:
+    stage_id: int
+    name: str
+    probability: int
+    count: int
+    value: Decimal
+    weighted: Decimal
+
+
+def pipeline_by_stage(user) -> list[StageFigure]:
+    """Open opportunities per open stage (count, expected and weighted revenue): one GROUP BY
+    and the stages."""
+    sums = {
+        row["stage_id"]: row
+        for row in restrict(Opportunity.objects.all(), user)
+        .filter(status=Opportunity.Status.OPEN)
+        .values("stage_id")
+        .annotate(n=Count("id"), value=Sum("expected_revenue"), weighted=Sum(weighted_expression()))
+        .order_by()
+    }
+    result = []
+    for stage in stages().filter(is_won=False, is_lost=False):
+        row = sums.get(stage.pk, {})
+        result.append(
+            StageFigure(
+                stage_id=stage.pk,
+                name=stage.name,
+                probability=stage.probability,
+                count=row.get("n", 0),
+                value=Decimal(row.get("value") or 0).quantize(CENT, ROUND_HALF_UP),
+                weighted=Decimal(row.get("weighted") or 0).quantize(CENT, ROUND_HALF_UP),
+            )
+        )
+    return result
+
+
+def closed_between(user, start: date, end: date) -> dict:
+    """Opportunities won and lost with a close time in [start, end]: counts, values, the win
+    rate (won / closed) and the most given lost reasons. Two queries."""
+    since, until = _local_range(start, end)
+    rows = restrict(Opportunity.objects.all(), user).filter(
+        closed_at__gte=since, closed_at__lt=until
+    )
+    figures = rows.aggregate(
+        won=Count("id", filter=Q(status=Opportunity.Status.WON)),
+        won_value=Sum("expected_revenue", filter=Q(status=Opportunity.Status.WON)),
+        lost=Count("id", filter=Q(status=Opportunity.Status.LOST)),
+        lost_value=Sum("expected_revenue", filter=Q(status=Opportunity.Status.LOST)),
+    )
+    closed = figures["won"] + figures["lost"]
+    reasons = list(
+        rows.filter(status=Opportunity.Status.LOST)
+        .exclude(reason="")
+        .values("reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason")[:5]
+    )
+    return {
+        "won": figures["won"],
+        "won_value": Decimal(figures["won_value"] or 0).quantize(CENT),
+        "lost": figures["lost"],
+        "lost_value": Decimal(figures["lost_value"] or 0).quantize(CENT),
+        "win_rate": percent(figures["won"], closed),
+        "lost_reasons": [(r["reason"], r["n"]) for r in reasons],
+    }
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole in per cent with one decimal, None when there is nothing to divide."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def lead_conversion(user, start: date, end: date) -> dict:
+    """The leads created in [start, end] and how many of them were converted into an
+    opportunity (a cohort: a lead created in the range counts however late it converted)."""
+    since, until = _local_range(start, end)
+    figures = (
+        restrict(Lead.objects.all(), user)
+        .filter(created_at__gte=since, created_at__lt=until)
+        .aggregate(leads=Count("id"), converted=Count("id", filter=Q(status=Lead.Status.CONVERTED)))
+    )
+    return {**figures, "rate": percent(figures["converted"], figures["leads"])}
+
+
+def opportunities_created(user, start: date, end: date) -> QuerySet:
+    """The opportunities created in [start, end] (the second step of the sales funnel)."""
+    since, until = _local_range(start, end)
+    return restrict(Opportunity.objects.all(), user).filter(
+        created_at__gte=since, created_at__lt=until
+    )
+
+
 # --- Activities ------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ class PlatformConfig(AppConfig):
 
         permissions.register_model(models.OutboxEvent, "replay")
         permissions.register_model(models.AuditEntry)
+        permissions.register_model(models.NumberSeries)
         permissions.grant(["management"], "platform.view_auditentry")
         # Chatter: who may see a comment, attachment or follow is decided by the record's
         # own permission; these permissions are the moderators' (delete anyone's).

@@ -40,7 +40,7 @@ from samspill.platform.chatter_events import (
     CommentDeleted,
     CommentEdited,
 )
-from samspill.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from samspill.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from samspill.platform.events import publish
 from samspill.platform.models import Attachment, Comment, Follower, Notification
 from samspill.platform.notifications import create as notify
@@ -402,6 +402,9 @@ def delete_attachment(attachment_id, *, actor) -> None:
     attachment, record = attachment_for(actor, attachment_id)
     if attachment.uploaded_by_id != actor.pk and not allowed(actor, "platform.delete_attachment"):
         raise PermissionDenied(_("Only who attached the file may delete it."), code="not_uploader")
+    locked = records.attachments_locked(record)
+    if locked:
+        raise Conflict(locked, code="attachment_locked")
     audit.record(
         "delete",
         attachment,

@@ -62,8 +62,9 @@ def panel_context(request, record, *, form_body: str = "", error: str = "", file
         for comment in comments
     ]
     file_moderator = allowed(user, "platform.delete_attachment")
+    locked = bool(records.attachments_locked(record))
     attachments = [
-        Row(a, can_delete=file_moderator or a.uploaded_by_id == user.pk)
+        Row(a, can_delete=not locked and (file_moderator or a.uploaded_by_id == user.pk))
         for a in Attachment.objects.filter(**link).select_related("uploaded_by")
     ]
     followers = Follower.objects.filter(**link).aggregate(

@@ -88,16 +88,25 @@ class Subscriber:
     name: str  # stable, e.g. "inventory.reserve_stock"; recorded per handled event
     event_type: str
     handler: Handler
+    # For "*" subscribers that act on few types (automation rules, webhooks): a cheap check
+    # whether this type concerns them now. An event no subscriber wants is stored as
+    # delivered at once: no task, no delivery transactions.
+    wants: Callable[[str], bool] | None = None
 
 
 SUBSCRIBERS: dict[str, list[Subscriber]] = defaultdict(list)
 
 
-def subscribe(event_type: str, *, name: str | None = None):
-    """Register a handler for an event type (a string: no import of the publisher)."""
+def subscribe(
+    event_type: str, *, name: str | None = None, wants: Callable[[str], bool] | None = None
+):
+    """Register a handler for an event type (a string: no import of the publisher), or for
+    every type with "*" (then `wants(type)` may say which types concern it)."""
 
     def decorator(func: Handler) -> Handler:
-        subscriber = Subscriber(name or f"{func.__module__}.{func.__qualname__}", event_type, func)
+        subscriber = Subscriber(
+            name or f"{func.__module__}.{func.__qualname__}", event_type, func, wants
+        )
         if all(s.name != subscriber.name for s in SUBSCRIBERS[event_type]):
             SUBSCRIBERS[event_type].append(subscriber)
         return func
@@ -106,7 +115,11 @@ def subscribe(event_type: str, *, name: str | None = None):
 
 
 def subscribers_for(event_type: str) -> list[Subscriber]:
-    return SUBSCRIBERS.get(event_type, []) + SUBSCRIBERS.get("*", [])
+    """The subscribers an event of this type is delivered to: those of the type, and those
+    of every type that want it."""
+    return SUBSCRIBERS.get(event_type, []) + [
+        s for s in SUBSCRIBERS.get("*", []) if s.wants is None or s.wants(event_type)
+    ]
 
 
 def autodiscover() -> None:

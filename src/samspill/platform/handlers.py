@@ -82,7 +82,23 @@ def _deleted_records_lose_chatter(event) -> None:
                 remove_chatter(records.content_type(model), str(object_id))
 
 
-@subscribe("*", name="platform.followers")
+def concerns_records(event_type: str) -> bool:
+    """Whether events of this type can concern a registered record (and so its followers):
+    they name a kind of record among their subjects, refer to a record (platform events), or
+    create or delete one. Types that cannot are not delivered to `notify_followers`."""
+    from samspill.platform.events import EVENT_TYPES
+
+    event_class = EVENT_TYPES.get(event_type)
+    if event_class is None or event_type.startswith("platform."):
+        return True
+    types = records.record_types().values()
+    kinds = {rtype.kind for rtype in types}
+    if kinds & set(event_class.subject_fields.values()):
+        return True
+    return any(event_type in (rtype.created_event, rtype.deleted_event) for rtype in types)
+
+
+@subscribe("*", name="platform.followers", wants=concerns_records)
 def notify_followers(event) -> None:
     _creator_follows(event)
     _deleted_records_lose_chatter(event)

@@ -276,6 +276,7 @@ class Notification(models.Model):
         MENTION = "mention", _("Mentioned you")
         COMMENT = "comment", _("New comment")
         EVENT = "event", pgettext_lazy("noun", "Change")
+        REMINDER = "reminder", _("Reminder")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -357,3 +358,23 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email}"
+
+
+class NumberSeries(models.Model):
+    """The last number given per series and year ("sales.order", 2026): the counter behind
+    gapless document numbers (platform.numbering). The row is locked while a number is drawn,
+    so numbers are gapless and never given twice."""
+
+    series = models.CharField(_("series"), max_length=40)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="number_series_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -61,6 +62,27 @@ def create(notifications: Iterable[Notification]) -> list[Notification]:
     return created
 
 
+def remind(reminders: Iterable[tuple[Any, Any, str, str]]) -> list[Notification]:
+    """In-app reminders, one per (user, record, summary, url): the bell shows them. Their
+    e-mail is the caller's business (reminders are usually gathered into one message per
+    user), so none is sent from here."""
+    from samspill.platform import records
+
+    rows = [
+        Notification(
+            user=user,
+            kind=Notification.Kind.REMINDER,
+            content_type=records.content_type(type(record)),
+            object_id=str(record.pk),
+            record_repr=str(record)[:200],
+            summary=summary[:300],
+            url=url[:300],
+        )
+        for user, record, summary, url in reminders
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
 def text_of(notification: Notification) -> str:
     """The notification as one line, in the active language."""
     actor = str(notification.actor) if notification.actor_id else _("Someone")
@@ -69,6 +91,8 @@ def text_of(notification: Notification) -> str:
         return _("%(actor)s mentioned you on %(record)s") % params
     if notification.kind == Notification.Kind.COMMENT:
         return _("%(actor)s commented on %(record)s") % params
+    if notification.kind == Notification.Kind.REMINDER:
+        return _("Reminder: %(record)s") % params
     return _("%(record)s: %(what)s") % {**params, "what": notification.summary}
 
 

@@ -35,6 +35,9 @@ class RecordType:
     deleted_event: str = ""  # "automation.rule.deleted": its chatter is removed
     deleted_field: str = ""
     subjects_for: Callable[[Any], dict[str, list[str]]] | None = None
+    # Why the record's files may no longer be deleted ("" while they may), e.g. the
+    # documentation of a posted voucher, which the Bookkeeping Act makes permanent.
+    attachments_locked: Callable[[Any], str] | None = None
 
 
 _types: dict[str, RecordType] = {}
@@ -49,11 +52,27 @@ def register_record(
     deleted_event: str = "",
     deleted_field: str = "",
     subjects_for: Callable[[Any], dict[str, list[str]]] | None = None,
+    attachments_locked: Callable[[Any], str] | None = None,
 ) -> None:
     label = model._meta.label_lower
     _types[label] = RecordType(
-        label, kind, created_event, created_field, deleted_event, deleted_field, subjects_for
+        label,
+        kind,
+        created_event,
+        created_field,
+        deleted_event,
+        deleted_field,
+        subjects_for,
+        attachments_locked,
     )
+
+
+def attachments_locked(record: models.Model) -> str:
+    """The reason the record's files may not be deleted, or "" (see RecordType)."""
+    rtype = _types.get(record._meta.label_lower)
+    if rtype is None or rtype.attachments_locked is None:
+        return ""
+    return str(rtype.attachments_locked(record) or "")
 
 
 def record_type(label: str) -> RecordType | None:

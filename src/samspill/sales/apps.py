@@ -19,7 +19,7 @@ class SalesConfig(AppConfig):
 
         permissions.register_model(models.Quote, "send", "price")
         permissions.register_model(models.Order, "confirm", "cancel")
-        for model in (models.QuoteLine, models.OrderLine, models.Counter):
+        for model in (models.QuoteLine, models.OrderLine):
             permissions.register_model(model)
 
         permissions.grant(VIEW_ROLES, "sales.view_quote", "sales.view_order")
@@ -35,6 +35,16 @@ class SalesConfig(AppConfig):
             "sales.cancel_order",
         )
 
+        registry.register_nav(
+            registry.NavItem(
+                group="front",
+                label=_("Sales dashboard"),
+                url_name="sales:dashboard",
+                permission="sales.view_order",
+                icon="speedometer2",
+                order=29,
+            )
+        )
         registry.register_nav(
             registry.NavItem(
                 group="front",

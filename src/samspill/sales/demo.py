@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from samspill.catalog import queries as catalog
+from samspill.crm import queries as crm
 from samspill.parties import queries as parties
 from samspill.sales import services
 from samspill.sales.models import Order, Quote
@@ -41,6 +42,11 @@ def load(*, actor) -> dict[str, int]:
             for i, p in enumerate(dict.fromkeys(picked))
         ]
 
+    # A quote to a customer with an opportunity in the pipeline refers to it, so the sales
+    # dashboard's funnel (opportunity -> order) has something to count.
+    opportunity_of = {}
+    for opportunity in crm.opportunities(None).filter(party__in=customers).order_by("-id"):
+        opportunity_of[opportunity.party_id] = str(opportunity.pk)
     quotes = orders = 0
     plan = ["draft", "sent", "accepted", "declined", "expired", "sent", "accepted", "draft"]
     for index, customer in enumerate(customers):
@@ -52,6 +58,7 @@ def load(*, actor) -> dict[str, int]:
             terms=TERMS,
             issue_date=today - timedelta(days=index % 9),
             valid_until=today if state == "expired" else today + timedelta(days=30),
+            opportunity_ref=opportunity_of.get(customer.pk, ""),
         )
         quotes += 1
         if state == "draft":

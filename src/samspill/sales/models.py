@@ -21,25 +21,6 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class Counter(models.Model):
-    """The last number given per series and year ("quote", 2026). The row is locked while a
-    number is drawn, so numbers are gapless and never given twice."""
-
-    series = models.CharField(_("series"), max_length=20)
-    year = models.PositiveIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("number series")
-        verbose_name_plural = _("number series")
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="sales_counter_series_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.year}: {self.last}"
-
-
 class Language(models.TextChoices):
     NB = "nb", _("Norwegian Bokmål")
     EN = "en", _("English")

@@ -6,6 +6,7 @@ from samspill.sales import views
 app_name = "sales"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="sales:quote_list"), name="index"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("quotes/", views.QuoteListView.as_view(), name="quote_list"),
     path("quotes/new/", views.DocumentFormView.as_view(kind="quote"), name="quote_create"),
     path("quotes/<int:pk>/", views.QuoteDetailView.as_view(), name="quote_detail"),

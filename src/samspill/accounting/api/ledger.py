@@ -72,7 +72,7 @@ class FiscalYearIn(Schema):
     start: dt.date
 
 
-class LineIn(Schema):
+class EntryLineIn(Schema):
     account: str = Field(..., description="Account number, e.g. 1920")
     debit: Decimal | None = None
     credit: Decimal | None = None
@@ -81,6 +81,7 @@ class LineIn(Schema):
     vat_code: str | None = Field(None, description="VAT code; its VAT line is added")
     department_id: int | None = None
     project: str | None = Field(None, description="Project code")
+    due_date: dt.date | None = Field(None, description="Due date of an open item")
 
     def as_line(self) -> dict:
         return {
@@ -92,6 +93,7 @@ class LineIn(Schema):
             "vat_code": self.vat_code,
             "department": self.department_id,
             "project": self.project,
+            "due_date": self.due_date,
         }
 
 
@@ -99,7 +101,7 @@ class EntryIn(Schema):
     journal: str = Field(..., description="Journal code: SAL, PUR, BNK, CSH, GEN")
     date: dt.date
     description: str = ""
-    lines: list[LineIn]
+    lines: list[EntryLineIn]
     post: bool = Field(False, description="Post at once instead of saving a draft")
 
 
@@ -107,7 +109,7 @@ class EntryPatch(Schema):
     journal: str | None = None
     date: dt.date | None = None
     description: str | None = None
-    lines: list[LineIn] | None = Field(None, description="Replaces all lines of the draft")
+    lines: list[EntryLineIn] | None = Field(None, description="Replaces all lines of the draft")
 
 
 class ReverseIn(Schema):
@@ -115,7 +117,7 @@ class ReverseIn(Schema):
     description: str | None = None
 
 
-class LineOut(Schema):
+class EntryLineOut(Schema):
     line_no: int
     account: str = Field(..., alias="account.number")
     debit: Decimal
@@ -126,6 +128,8 @@ class LineOut(Schema):
     vat_of_line: int | None = Field(None, alias="vat_of.line_no")
     department_id: int | None
     project: str | None = Field(None, alias="project.code")
+    due_date: dt.date | None
+    match: int | None = Field(None, description="Match number of settled open items")
 
 
 class EntrySummaryOut(Schema):
@@ -142,7 +146,7 @@ class EntrySummaryOut(Schema):
 
 
 class EntryOut(EntrySummaryOut):
-    lines: list[LineOut]
+    lines: list[EntryLineOut]
 
     @staticmethod
     def resolve_lines(obj):

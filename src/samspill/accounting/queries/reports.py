@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum, Window
+from django.db.models import Case, F, Q, Sum, Value, When, Window
 from django.utils.translation import gettext_lazy
 
 from samspill.accounting.models import (
@@ -113,13 +113,22 @@ def opening_balance(account: Account, date_from: date) -> Decimal:
 
 def statement(account: Account, date_from: date, date_to: date, user=None):
     """The posted lines of one account in a date range, oldest first, each with the
-    running balance from the start of the range (a window function in the database)."""
+    running balance from the start of the range (a window function in the database). A
+    carried-forward opening line is shown but not added: the opening balance already holds
+    the history it repeats."""
     return (
         lines(user)
         .filter(account=account, posted=True, date__gte=date_from, date__lte=date_to)
         .annotate(
             running=Window(
-                Sum(F("debit") - F("credit"), output_field=MONEY),
+                Sum(
+                    Case(
+                        When(carry_forward=True, then=Value(ZERO)),
+                        default=F("debit") - F("credit"),
+                        output_field=MONEY,
+                    ),
+                    output_field=MONEY,
+                ),
                 order_by=[F("date").asc(), F("entry_id").asc(), F("line_no").asc()],
             )
         )

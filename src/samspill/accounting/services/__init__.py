@@ -11,6 +11,7 @@ from samspill.accounting.services.entries import (
     reverse_entry,
     update_entry,
 )
+from samspill.accounting.services.matching import auto_match, match_lines, unmatch_lines
 from samspill.accounting.services.periods import close_period, close_year, reopen_period
 from samspill.accounting.services.setup import (
     create_account,
@@ -23,6 +24,7 @@ from samspill.accounting.services.setup import (
 )
 
 __all__ = [
+    "auto_match",
     "close_period",
     "close_year",
     "create_account",
@@ -31,12 +33,14 @@ __all__ = [
     "create_project",
     "delete_entry",
     "load_chart",
+    "match_lines",
     "open_fiscal_year",
     "post_entries",
     "post_entry",
     "preview_lines",
     "reopen_period",
     "reverse_entry",
+    "unmatch_lines",
     "update_account",
     "update_entry",
     "vat_allowed",

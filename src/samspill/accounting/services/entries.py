@@ -2,9 +2,10 @@
 
 A line is given as a dict: `account` (number or Account), `debit` / `credit` (one of
 them, non-negative, rounded to the øre), and optionally `description`, `party` (id or
-Party), `vat_code` (code or VatCode), `department` (id or Department) and `project`
-(code or Project). A line with a VAT code that computes VAT gets its VAT line(s) added
-on the code's account(s): the amount entered is the base without VAT.
+Party), `vat_code` (code or VatCode), `department` (id or Department), `project` (code or
+Project) and `due_date` (an open item's due date, on receivable and payable lines). A line
+with a VAT code that computes VAT gets its VAT line(s) added on the code's account(s): the
+amount entered is the base without VAT.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from samspill.accounting.models import (
     Project,
     VoucherCounter,
 )
+from samspill.accounting.services import documentation, matching
 from samspill.accounting.services.common import CENT, fail, money
 from samspill.accounting.services.setup import vat_allowed
 from samspill.localization.no.models import VatCode
@@ -163,6 +165,7 @@ def _build_lines(entry_date: date, raw_lines: list[dict], refs: _Refs) -> list[J
                 _("Line %(n)d: choose an existing project.") % {"n": index},
             ),
             date=entry_date,
+            due_date=_optional_date(raw.get("due_date"), prefix + "due_date"),
         )
         result.append(line)
         if vat_code is not None and vat_code.computes_vat:
@@ -238,6 +241,17 @@ def _date(value) -> date:
         return date.fromisoformat(str(value))
     except ValueError as exc:
         raise fail(_("Enter a valid date."), "date") from exc
+
+
+def _optional_date(value, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise fail(_("Enter a valid date."), field) from exc
 
 
 def _check_postable(entry: JournalEntry, lines: list[JournalLine], *, allow_closed: bool) -> None:
@@ -452,6 +466,7 @@ def delete_entry(entry: JournalEntry, *, actor) -> None:
     audit.record(
         "delete", entry, actor=actor, changes=audit.diff(_entry_snapshot(entry, lines), {})
     )
+    documentation.remove(entry)  # a draft's attached files go with it
     entry.delete()
 
 
@@ -652,6 +667,7 @@ def reverse_entry(
             project_id=line.project_id,
             line_no=line.line_no,
             date=day,
+            due_date=line.due_date,
         )
         copies[line.pk] = copy
         lines.append(copy)
@@ -665,6 +681,13 @@ def reverse_entry(
         "create", reversal, actor=actor, changes=audit.diff({}, _entry_snapshot(reversal, lines))
     )
     _post(reversal, lines, actor=actor)
+    # A reversed invoice is no longer an open item: each open-item line is matched with
+    # its reversal (joining whatever the original was already matched with).
+    for line in originals:
+        copy = copies[line.pk]
+        if line.account.reconcilable and line.party_id:
+            line.posted = copy.posted = True
+            matching.match([line, copy], actor=actor)
     publish(
         events.EntryReversed(
             entry_id=entry.pk,

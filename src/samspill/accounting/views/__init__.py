@@ -18,8 +18,14 @@ from samspill.accounting.views.ledger import (
 from samspill.accounting.views.reports import (
     AccountStatementView,
     BalanceSheetView,
+    GeneralLedgerView,
+    OpenItemsView,
+    PartyOpenItemsView,
     ProfitAndLossView,
+    ReportsIndexView,
     TrialBalanceView,
+    VatCodeLinesView,
+    VatReportView,
 )
 
 __all__ = [
@@ -35,9 +41,15 @@ __all__ = [
     "EntryPreviewView",
     "FiscalYearCloseView",
     "FiscalYearOpenView",
+    "GeneralLedgerView",
+    "OpenItemsView",
+    "PartyOpenItemsView",
     "PeriodActionView",
     "PeriodListView",
     "ProfitAndLossView",
     "ProjectListView",
+    "ReportsIndexView",
     "TrialBalanceView",
+    "VatCodeLinesView",
+    "VatReportView",
 ]

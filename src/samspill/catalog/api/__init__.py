@@ -14,7 +14,6 @@ from samspill.catalog import queries, services
 from samspill.catalog.api.schemas import (
     CategoryIn,
     CategoryOut,
-    ImportOut,
     PriceListIn,
     PriceListItemOut,
     PriceListItemsIn,
@@ -23,6 +22,7 @@ from samspill.catalog.api.schemas import (
     PriceOut,
     PricesIn,
     ProductFilters,
+    ProductImportOut,
     ProductIn,
     ProductOut,
     ProductPatch,
@@ -111,7 +111,7 @@ def create_product(request, payload: ProductIn):
     return Status(201, queries.get_product(request.user, product.pk))
 
 
-@router.post("/products/import", response=ImportOut, summary="Import products from CSV")
+@router.post("/products/import", response=ProductImportOut, summary="Import products from CSV")
 def import_products(request, file: File[UploadedFile], all_or_nothing: bool = False):
     """Columns: sku, name_nb, name_en, description, unit, product_type, category,
     sales_price, cost_price, vat_category, barcode, active. Existing SKUs are updated."""

@@ -188,7 +188,7 @@ class ImportRowOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class ProductImportOut(Schema):
     created: int
     updated: int
     unchanged: int

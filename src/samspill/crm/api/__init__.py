@@ -20,8 +20,8 @@ from samspill.crm.api.schemas import (
     ConvertOut,
     DuplicateOut,
     ForecastRowOut,
-    ImportOut,
     LeadFilters,
+    LeadImportOut,
     LeadIn,
     LeadOut,
     LeadPatch,
@@ -37,10 +37,10 @@ from samspill.crm.api.schemas import (
     StageIn,
     StageOut,
     StagePatch,
-    TokenOut,
     WebFormIn,
     WebFormOut,
     WebFormPatch,
+    WebFormTokenOut,
     WebLeadIn,
     WebLeadOut,
 )
@@ -93,7 +93,7 @@ def list_leads(request, filters: Query[LeadFilters]):
         rows = rows.filter(owner_id=filters.owner_id)
     if filters.min_score is not None:
         rows = rows.filter(score__gte=filters.min_score)
-    return rows
+    return _by_day(rows, filters, created="created_at")
 
 
 @router.post("/leads", response={201: LeadOut}, summary="Create a lead")
@@ -102,7 +102,7 @@ def create_lead(request, payload: LeadIn):
     return Status(201, lead)
 
 
-@router.post("/leads/import", response=ImportOut, summary="Import leads from a CSV file")
+@router.post("/leads/import", response=LeadImportOut, summary="Import leads from a CSV file")
 def import_leads(request, file: File[UploadedFile], all_or_nothing: Form[bool] = False):
     """Columns: name (required), company_name, email, phone, orgnr, source, message
     (Norwegian headers work too). Every bad row is reported; bad rows are never written."""
@@ -249,7 +249,7 @@ def patch_web_form(request, form_id: int, payload: WebFormPatch):
 
 @router.get(
     "/web-leads/token",
-    response=TokenOut,
+    response=WebFormTokenOut,
     auth=None,
     summary="A form token for a web form (public)",
 )
@@ -321,6 +321,17 @@ def list_opportunities(request, filters: Query[OpportunityFilters]):
         value = getattr(filters, name)
         if value:
             rows = rows.filter(**{name: value})
+    return _by_day(rows, filters, created="created_at", closed="closed_at")
+
+
+def _by_day(rows, filters, **columns):
+    """The created_from/_to (closed_from/_to) filters: local calendar days of a timestamp."""
+    for prefix, column in columns.items():
+        start, end = getattr(filters, f"{prefix}_from"), getattr(filters, f"{prefix}_to")
+        if start:
+            rows = rows.filter(**{f"{column}__date__gte": start})
+        if end:
+            rows = rows.filter(**{f"{column}__date__lte": end})
     return rows
 
 

@@ -54,6 +54,8 @@ class LeadFilters(Schema):
     source: str | None = None
     owner_id: int | None = None
     min_score: int | None = None
+    created_from: date | None = Field(None, description="Created on or after (local day)")
+    created_to: date | None = Field(None, description="Created on or before (local day)")
 
 
 class ReasonIn(Schema):
@@ -92,7 +94,7 @@ class ImportErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class LeadImportOut(Schema):
     rows: int
     created: int
     skipped: int
@@ -117,7 +119,7 @@ class WebLeadOut(Schema):
     message: str
 
 
-class TokenOut(Schema):
+class WebFormTokenOut(Schema):
     token: str
     min_seconds: int
 
@@ -196,6 +198,10 @@ class OpportunityFilters(Schema):
     owner_id: int | None = None
     team_id: int | None = None
     party_id: int | None = None
+    created_from: date | None = Field(None, description="Created on or after (local day)")
+    created_to: date | None = Field(None, description="Created on or before (local day)")
+    closed_from: date | None = Field(None, description="Won or lost on or after (local day)")
+    closed_to: date | None = Field(None, description="Won or lost on or before (local day)")
 
 
 class MoveIn(Schema):

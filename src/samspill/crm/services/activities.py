@@ -23,7 +23,7 @@ from samspill.crm.services.common import (
     strip,
 )
 from samspill.parties.models import Party
-from samspill.platform import audit
+from samspill.platform import audit, notifications
 from samspill.platform.errors import Conflict, NotFound, ValidationFailed
 from samspill.platform.events import publish
 
@@ -187,10 +187,10 @@ def delete_activity(activity: Activity, *, actor) -> None:
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """E-mail each owner about their open activities due within the reminder lead time
-    (settings.SAMSPILL["CRM_REMINDER_MINUTES"]) that have not been reminded yet. One
-    e-mail per owner; returns how many activities were reminded. Run by the worker's
-    housekeeping."""
+    """Remind each owner of their open activities due within the reminder lead time
+    (settings.SAMSPILL["CRM_REMINDER_MINUTES"]) that have not been reminded yet: an in-app
+    notification per activity (the bell) and one e-mail per owner with an address. Returns
+    how many activities were reminded. Run by the worker's housekeeping."""
     now = now or timezone.now()
     minutes = settings.SAMSPILL.get("CRM_REMINDER_MINUTES", REMINDER_MINUTES)
     due = list(
@@ -210,12 +210,28 @@ def send_due_reminders(now: datetime | None = None) -> int:
         by_owner.setdefault(activity.owner_id, []).append(activity)
     connection = get_connection()
     reminded: list[int] = []
+    in_app = []
     for items in by_owner.values():
         owner = items[0].owner
-        if not owner.email or not owner.is_active:
-            reminded += [a.pk for a in items]  # nobody to tell; do not try again
-            continue
         language = getattr(owner, "language", "") or settings.LANGUAGE_CODE
+        if owner.is_active:
+            with translation.override(language):
+                in_app += [
+                    (
+                        owner,
+                        a,
+                        _("%(kind)s at %(time)s")
+                        % {
+                            "kind": a.get_kind_display(),
+                            "time": f"{timezone.localtime(a.due_at):%H:%M}",
+                        },
+                        reverse("crm:activity_detail", args=[a.pk]),
+                    )
+                    for a in items
+                ]
+        if not owner.email or not owner.is_active:
+            reminded += [a.pk for a in items]  # nobody to e-mail; do not try again
+            continue
         with translation.override(language):
             lines = [
                 f"- {timezone.localtime(a.due_at):%H:%M} {a.get_kind_display()}: {a.subject}"
@@ -227,7 +243,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
             body = _("These activities of yours are due soon:") + "\n\n" + "\n".join(lines)
         send_mail(subject, body, None, [owner.email], connection=connection)
         reminded += [a.pk for a in items]
-    Activity.objects.filter(pk__in=reminded).update(reminded_at=now)
+    with transaction.atomic():
+        notifications.remind(in_app)
+        Activity.objects.filter(pk__in=reminded).update(reminded_at=now)
     return len(reminded)
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samspill.crm import queries, services
 from samspill.crm.models import Activity
@@ -98,6 +98,28 @@ def test_reminders_are_sent_once_per_owner(sales, make_user, settings):
     assert soon.reminded_at is not None
     assert services.send_due_reminders(now) == 0
     assert len(mail.outbox) == 1
+
+
+def test_reminders_also_ring_the_bell_once_per_activity(sales, make_user, settings):
+    from samspill.platform.models import Notification
+    from samspill.platform.notifications import text_of
+
+    settings.SAMSPILL = {**settings.SAMSPILL, "CRM_REMINDER_MINUTES": 60}
+    now = timezone.now()
+    soon = ActivityFactory(owner=sales, due_at=now + timedelta(minutes=20), subject="Ring Per")
+    other = make_user("sales", email="")
+    theirs = ActivityFactory(owner=other, due_at=now + timedelta(minutes=10), subject="Møte")
+    services.send_due_reminders(now)
+    services.send_due_reminders(now)
+    rows = {n.user_id: n for n in Notification.objects.filter(kind="reminder")}
+    assert set(rows) == {sales.pk, other.pk}  # no e-mail address: the bell still rings
+    mine = rows[sales.pk]
+    assert (mine.object_id, mine.url) == (str(soon.pk), f"/crm/activities/{soon.pk}/")
+    assert mine.summary.startswith(soon.get_kind_display())
+    with translation.override("en"):
+        assert text_of(mine) == f"Reminder: {soon}"
+    assert rows[other.pk].object_id == str(theirs.pk)
+    assert not mine.email_due  # the one e-mail per owner is the reminder mail itself
 
 
 def test_reminder_job_is_registered():

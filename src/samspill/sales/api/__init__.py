@@ -1,6 +1,7 @@
 """/api/v1/sales: thin adapters over `services` and `queries`. Every write is one service
 call (one transaction), so a failed request writes nothing; errors are problem+json."""
 
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
 from samspill.sales import queries, services
 from samspill.sales.api.schemas import (
+    AcceptanceTokenIn,
+    DashboardOut,
     DeclineIn,
     LinkOut,
     OrderDetailOut,
@@ -26,7 +29,6 @@ from samspill.sales.api.schemas import (
     QuotePatch,
     SendIn,
     TokenDeclineIn,
-    TokenIn,
 )
 from samspill.sales.filters import OrderFilterSet, QuoteFilterSet
 
@@ -59,6 +61,19 @@ def _lines(payload) -> list[dict[str, Any]]:
 
 
 # --- Quotes --------------------------------------------------------------------------------
+
+
+@router.get("/dashboard", response=DashboardOut, summary="Sales dashboard figures for a period")
+def dashboard(request, date_from: date, date_to: date):
+    """Open pipeline by stage, won and lost in the period, the weighted forecast of the coming
+    six months, top customers, confirmed orders and the funnel lead -> opportunity -> order.
+    Amounts exclude VAT."""
+    require(request.user, "sales.view_order")
+    if date_from > date_to:
+        raise ValidationFailed(
+            errors={"date_from": [_("The start of the period is after its end.")]}
+        )
+    return queries.dashboard(request.user, date_from, date_to)
 
 
 @router.get("/quotes", response=list[QuoteOut], summary="List quotes")
@@ -166,7 +181,7 @@ def decline_quote(request, quote_id: int, payload: DeclineIn):
     auth=None,
     summary="The customer accepts with the token of their link (no login)",
 )
-def accept_by_token(request, payload: TokenIn):
+def accept_by_token(request, payload: AcceptanceTokenIn):
     order = services.accept_by_token(payload.token)
     return Status(201, {"order_number": order.number, "status": order.status})
 

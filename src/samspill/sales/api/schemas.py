@@ -138,11 +138,11 @@ class DeclineIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class TokenIn(Schema):
+class AcceptanceTokenIn(Schema):
     token: str = Field(..., max_length=500)
 
 
-class TokenDeclineIn(TokenIn):
+class TokenDeclineIn(AcceptanceTokenIn):
     reason: str = Field("", max_length=2000)
 
 
@@ -169,3 +169,62 @@ class OrderFilters(Schema):
     party: int | None = None
     ordered_from: date | None = None
     ordered_to: date | None = None
+
+
+class StageFigureOut(Schema):
+    stage_id: int
+    name: str
+    probability: int
+    count: int
+    value: Decimal
+    weighted: Decimal
+
+
+class ClosedOut(Schema):
+    won: int
+    won_value: Decimal
+    lost: int
+    lost_value: Decimal
+    win_rate: Decimal | None = Field(None, description="Won of closed, per cent")
+    lost_reasons: list[tuple[str, int]]
+
+
+class ForecastMonthOut(Schema):
+    month: date | None = Field(None, alias="key")
+    label: str
+    count: int
+    total: Decimal
+    weighted: Decimal
+
+
+class TopCustomerOut(Schema):
+    party_id: int
+    name: str
+    orders: int
+    value: Decimal
+
+
+class OrderFiguresOut(Schema):
+    count: int
+    value: Decimal
+    average: Decimal | None
+
+
+class FunnelOut(Schema):
+    leads: int
+    converted: int
+    lead_rate: Decimal | None = Field(None, description="Converted of leads, per cent")
+    opportunities: int
+    ordered: int
+    order_rate: Decimal | None = Field(None, description="With a confirmed order, per cent")
+
+
+class DashboardOut(Schema):
+    date_from: date
+    date_to: date
+    pipeline: list[StageFigureOut]
+    closed: ClosedOut
+    forecast: list[ForecastMonthOut]
+    top_customers: list[TopCustomerOut]
+    orders: OrderFiguresOut
+    funnel: FunnelOut

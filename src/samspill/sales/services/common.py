@@ -1,5 +1,5 @@
-"""What the sales commands share: permission checks, gapless numbering, pricing lines from
-the catalog and computing totals (Decimal, ROUND_HALF_UP to øre, VAT per line and per rate)."""
+"""What the sales commands share: permission checks, pricing lines from the catalog and
+computing totals (Decimal, ROUND_HALF_UP to øre, VAT per line and per rate)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from samspill.catalog.models import VAT_RATES
 from samspill.parties import queries as parties
 from samspill.platform.errors import Conflict, DomainError, ValidationFailed
 from samspill.platform.permissions import require
-from samspill.sales.models import HUNDRED, Counter, Line, money
+from samspill.sales.models import HUNDRED, Line, money
 
 MAX_LINES = 500
 # The audit key of a document's lines; the history panel translates it with our catalogue.
@@ -40,22 +40,6 @@ def raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, errors=errors)
-
-
-# --- Numbering ----------------------------------------------------------------------------
-
-
-def next_number(series: str, prefix: str, on: date, digits: int = 5) -> str:
-    """The next number of a series in the year of `on`: "SO-2026-00001". The counter row is
-    locked until the caller's transaction ends, so numbers are gapless (a rolled-back
-    transaction gives its number back) and never given twice."""
-    counter = Counter.objects.select_for_update().filter(series=series, year=on.year).first()
-    if counter is None:  # the first number of the year; a concurrent first waits here
-        Counter.objects.get_or_create(series=series, year=on.year)
-        counter = Counter.objects.select_for_update().get(series=series, year=on.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{on.year}-{counter.last:0{digits}d}"
 
 
 # --- Customer ----------------------------------------------------------------------------

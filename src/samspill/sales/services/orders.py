@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.numbering import next_number
 from samspill.sales import events
 from samspill.sales.models import Language, Order, OrderLine, Quote, money
 from samspill.sales.services.common import (
     WrongState,
     build_lines,
     check,
-    next_number,
     raise_if,
     resolve_contact,
     resolve_party,
@@ -146,7 +146,7 @@ def create_order(
 
 def _save_new(order: Order, rows: list[OrderLine], actor) -> Order:
     set_totals(order, rows)
-    order.number = next_number("order", "SO", order.order_date)
+    order.number = next_number("sales.order", "SO", order.order_date)
     order.save()
     for line in rows:
         line.order = order

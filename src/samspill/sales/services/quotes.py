@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.numbering import next_number
 from samspill.sales import events
 from samspill.sales.models import Language, Order, Quote, QuoteLine
 from samspill.sales.services.common import (
     WrongState,
     build_lines,
     check,
-    next_number,
     party_email,
     raise_if,
     resolve_contact,
@@ -168,7 +168,7 @@ def create_quote(
     )
     raise_if(errors)
     set_totals(quote, rows)
-    quote.number = next_number("quote", "Q", issue_date)
+    quote.number = next_number("sales.quote", "Q", issue_date)
     quote.save()
     for line in rows:
         line.quote = quote

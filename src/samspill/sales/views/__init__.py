@@ -1,3 +1,4 @@
+from samspill.sales.views.dashboard import DashboardView
 from samspill.sales.views.documents import (
     DocumentFormView,
     OrderActionView,
@@ -12,6 +13,7 @@ from samspill.sales.views.lines import LineEditorView, LineTotalsView, ProductOp
 from samspill.sales.views.public import PublicQuoteView
 
 __all__ = [
+    "DashboardView",
     "DocumentFormView",
     "LineEditorView",
     "LineTotalsView",

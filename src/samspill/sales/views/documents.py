@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from samspill.crm import queries as crm
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
@@ -162,7 +163,13 @@ class DocumentFormView(PermissionRequiredMixin, View):
     def get(self, request, pk=None):
         obj = self.get_object(pk)
         if obj is None:
-            initial = {"party": request.GET.get("party", "")}
+            opportunity = request.GET.get("opportunity", "")
+            contact = request.GET.get("contact", "")
+            initial = {
+                "party": request.GET.get("party", ""),
+                "contact": contact if contact.isdigit() else "",
+                "opportunity_ref": opportunity if opportunity.isdigit() else "",
+            }
             return self.render_page(self.form_class(initial=initial), rows_from_post(request.GET))
         initial = {
             "party": obj.party_id,
@@ -239,6 +246,14 @@ class _FieldErrors(DomainError):
 # --- Detail and actions ------------------------------------------------------------------------
 
 
+def _opportunity(user, reference: str):
+    """The CRM opportunity a document refers to (a quote made from it), if the user may
+    see it; None for a free-text reference."""
+    if not reference.isdigit():
+        return None
+    return crm.opportunities(user).filter(pk=int(reference)).first()
+
+
 class QuoteDetailView(PermissionRequiredMixin, View):
     permission = "sales.view_quote"
 
@@ -262,6 +277,7 @@ class QuoteDetailView(PermissionRequiredMixin, View):
             "history": audit.history(quote),
             "timeline_entries": timeline("quote", quote.pk, limit=TIMELINE_LIMIT),
             "title": _("Quote %(number)s") % {"number": quote.number},
+            "opportunity": _opportunity(user, quote.opportunity_ref),
         }
         return render(request, "sales/quote_detail.html", context)
 

@@ -1,0 +1,34 @@
+"""Sales numbers move to the platform's number series ("quote" -> "sales.quote", "order" ->
+"sales.order"), keeping every year's last number, so numbering continues without a gap."""
+
+from django.db import migrations
+
+
+def move_counters(apps, schema_editor):
+    Counter = apps.get_model("sales", "Counter")
+    NumberSeries = apps.get_model("platform", "NumberSeries")
+    for counter in Counter.objects.all():
+        NumberSeries.objects.update_or_create(
+            series=f"sales.{counter.series}", year=counter.year, defaults={"last": counter.last}
+        )
+
+
+def move_back(apps, schema_editor):
+    Counter = apps.get_model("sales", "Counter")
+    NumberSeries = apps.get_model("platform", "NumberSeries")
+    for row in NumberSeries.objects.filter(series__startswith="sales."):
+        Counter.objects.update_or_create(
+            series=row.series.removeprefix("sales."), year=row.year, defaults={"last": row.last}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sales", "0001_initial"),
+        ("platform", "0004_number_series"),
+    ]
+
+    operations = [
+        migrations.RunPython(move_counters, move_back),
+        migrations.DeleteModel(name="Counter"),
+    ]
