@@ -12,19 +12,19 @@ from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
 from samspill.purchasing import queries, services
 from samspill.purchasing.api.schemas import (
-    HistoryLineOut,
-    LineFilters,
-    OrderDetailOut,
-    OrderFilters,
-    OrderIn,
-    OrderOut,
-    OrderPatch,
+    PurchaseHistoryLineOut,
+    PurchaseLineFilters,
+    PurchaseOrderDetailOut,
+    PurchaseOrderFilters,
+    PurchaseOrderIn,
+    PurchaseOrderOut,
+    PurchaseOrderPatch,
+    PurchaseOrderSendIn,
     ReorderRuleIn,
     ReorderRuleOut,
     ReplenishIn,
     ReplenishmentOut,
     ReplenishOut,
-    SendIn,
     SupplierInfoIn,
     SupplierInfoOut,
 )
@@ -54,17 +54,19 @@ def _detail(request, order_id: int):
     return order
 
 
-@router.get("/orders", response=list[OrderOut], summary="List purchase orders")
+@router.get("/orders", response=list[PurchaseOrderOut], summary="List purchase orders")
 @paginate
-def list_orders(request, filters: Query[OrderFilters]):
+def list_orders(request, filters: Query[PurchaseOrderFilters]):
     require(request.user, VIEW)
     return _filtered(
         PurchaseOrderFilterSet, filters, queries.order_list(request.user), ("-order_date", "-id")
     )
 
 
-@router.post("/orders", response={201: OrderDetailOut}, summary="Create a purchase order (RFQ)")
-def create_order(request, payload: OrderIn):
+@router.post(
+    "/orders", response={201: PurchaseOrderDetailOut}, summary="Create a purchase order (RFQ)"
+)
+def create_order(request, payload: PurchaseOrderIn):
     order = services.create_order(
         actor=request.user,
         party=payload.party_id,
@@ -79,7 +81,7 @@ def create_order(request, payload: OrderIn):
     return Status(201, _detail(request, order.pk))
 
 
-@router.get("/orders/{int:order_id}", response=OrderDetailOut, summary="One purchase order")
+@router.get("/orders/{int:order_id}", response=PurchaseOrderDetailOut, summary="One purchase order")
 def get_order(request, order_id: int):
     require(request.user, VIEW)
     return _detail(request, order_id)
@@ -87,10 +89,10 @@ def get_order(request, order_id: int):
 
 @router.patch(
     "/orders/{int:order_id}",
-    response=OrderDetailOut,
+    response=PurchaseOrderDetailOut,
     summary="Change a draft or sent purchase order (lines replace the old ones)",
 )
-def update_order(request, order_id: int, payload: OrderPatch):
+def update_order(request, order_id: int, payload: PurchaseOrderPatch):
     order = queries.get_order(request.user, order_id)
     data = payload.dict(exclude_unset=True)
     lines = data.pop("lines", None)
@@ -100,10 +102,10 @@ def update_order(request, order_id: int, payload: OrderPatch):
 
 @router.post(
     "/orders/{int:order_id}/send",
-    response=OrderDetailOut,
+    response=PurchaseOrderDetailOut,
     summary="E-mail the purchase order (PDF) to the supplier",
 )
-def send_order(request, order_id: int, payload: SendIn):
+def send_order(request, order_id: int, payload: PurchaseOrderSendIn):
     order = queries.get_order(request.user, order_id)
     services.send_order(order, actor=request.user, to=payload.to, message=payload.message)
     return _detail(request, order_id)
@@ -128,7 +130,9 @@ for _path, _name, _summary in (
     ("cancel", "cancel_order", "Cancel an order of which nothing has arrived"),
 ):
     _s, _endpoint = _action(_name, _summary)
-    router.post(f"/orders/{{int:order_id}}/{_path}", response=OrderDetailOut, summary=_s)(_endpoint)
+    router.post(f"/orders/{{int:order_id}}/{_path}", response=PurchaseOrderDetailOut, summary=_s)(
+        _endpoint
+    )
 
 
 @router.get("/orders/{int:order_id}/pdf", summary="The purchase order as a PDF")
@@ -144,11 +148,11 @@ def order_pdf(request, order_id: int):
 
 @router.get(
     "/lines",
-    response=list[HistoryLineOut],
+    response=list[PurchaseHistoryLineOut],
     summary="Purchase history: order lines, by supplier (party) or product",
 )
 @paginate
-def list_lines(request, filters: Query[LineFilters]):
+def list_lines(request, filters: Query[PurchaseLineFilters]):
     require(request.user, VIEW)
     return _filtered(
         PurchaseLineFilterSet,

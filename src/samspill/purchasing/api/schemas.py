@@ -10,7 +10,7 @@ Language = Literal["nb", "en"]
 Status = Literal["draft", "sent", "confirmed", "partial", "received", "closed", "cancelled"]
 
 
-class LineIn(Schema):
+class PurchaseLineIn(Schema):
     product_id: int
     quantity: Decimal = Field(..., gt=0, max_digits=15, decimal_places=3)
     unit_price: Decimal | None = Field(
@@ -25,7 +25,7 @@ class LineIn(Schema):
     description: str = Field("", max_length=300)
 
 
-class LineOut(Schema):
+class PurchaseLineOut(Schema):
     id: int
     position: int
     product_id: int
@@ -45,7 +45,7 @@ class LineOut(Schema):
     billed_quantity: Decimal
 
 
-class HistoryLineOut(LineOut):
+class PurchaseHistoryLineOut(PurchaseLineOut):
     order_id: int
     order_number: str = Field(..., alias="order.number")
     order_date: date = Field(..., alias="order.order_date")
@@ -54,7 +54,7 @@ class HistoryLineOut(LineOut):
     party_name: str = Field(..., alias="order.party.display_name")
 
 
-class OrderIn(Schema):
+class PurchaseOrderIn(Schema):
     party_id: int
     language: Language | None = None
     order_date: date | None = None
@@ -62,20 +62,20 @@ class OrderIn(Schema):
     warehouse_code: str = Field("", max_length=20)
     reference: str = Field("", max_length=100)
     notes: str = Field("", max_length=5000)
-    lines: list[LineIn] = Field(..., min_length=1, max_length=500)
+    lines: list[PurchaseLineIn] = Field(..., min_length=1, max_length=500)
 
 
-class OrderPatch(Schema):
+class PurchaseOrderPatch(Schema):
     language: Language | None = None
     order_date: date | None = None
     expected_date: date | None = None
     warehouse_code: str | None = Field(None, max_length=20)
     reference: str | None = Field(None, max_length=100)
     notes: str | None = Field(None, max_length=5000)
-    lines: list[LineIn] | None = Field(None, min_length=1, max_length=500)
+    lines: list[PurchaseLineIn] | None = Field(None, min_length=1, max_length=500)
 
 
-class OrderOut(Schema):
+class PurchaseOrderOut(Schema):
     id: int
     number: str
     party_id: int
@@ -96,21 +96,21 @@ class OrderOut(Schema):
     created_at: datetime
 
 
-class OrderDetailOut(OrderOut):
+class PurchaseOrderDetailOut(PurchaseOrderOut):
     notes: str
-    lines: list[LineOut]
+    lines: list[PurchaseLineOut]
 
     @staticmethod
     def resolve_lines(obj):
         return getattr(obj, "lines_list", None) or list(obj.lines.all())
 
 
-class SendIn(Schema):
+class PurchaseOrderSendIn(Schema):
     to: str = Field("", max_length=254, description="Empty: the supplier's email.")
     message: str = Field("", max_length=5000)
 
 
-class OrderFilters(Schema):
+class PurchaseOrderFilters(Schema):
     q: str | None = Field(None, description="Number, supplier reference or supplier name")
     status: Status | None = None
     open: bool | None = None
@@ -119,7 +119,7 @@ class OrderFilters(Schema):
     ordered_to: date | None = None
 
 
-class LineFilters(Schema):
+class PurchaseLineFilters(Schema):
     q: str | None = Field(None, description="Order number, SKU, description or supplier")
     party: int | None = Field(None, description="Supplier id")
     product: int | None = Field(None, description="Product id")
@@ -191,5 +191,5 @@ class ReplenishIn(Schema):
 
 
 class ReplenishOut(Schema):
-    orders: list[OrderOut]
+    orders: list[PurchaseOrderOut]
     skipped: list[int]
