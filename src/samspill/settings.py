@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samspill.localization.no",
     "samspill.accounting",
     "samspill.inventory",
+    "samspill.purchasing",
     "samspill.sales",
     "samspill.helpdesk",
     "samspill.automation",
@@ -327,6 +328,12 @@ SAMSPILL = {
     # Chatter: largest attachment in bytes, minutes an author may edit or delete a comment.
     "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "COMMENT_EDIT_MINUTES": 60,
+    # Receipts: how many per cent more than ordered may arrive against a purchase order
+    # line (0: never more than ordered).
+    "RECEIPT_TOLERANCE_PERCENT": float(os.environ.get("RECEIPT_TOLERANCE_PERCENT", "0")),
+    # Nightly replenishment: from this local hour the worker turns what is below its reorder
+    # minimum into draft purchase orders, once a day (-1, the default: off).
+    "REPLENISH_HOUR": int(os.environ.get("REPLENISH_HOUR", "-1")),
 }
 # Links in notification e-mails start with this (scheme and host, no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounting/reports/saft/", include("samspill.localization.no.saft.urls")),
     path("accounting/", include("samspill.accounting.urls")),
     path("inventory/", include("samspill.inventory.urls")),
+    path("purchasing/", include("samspill.purchasing.urls")),
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
     path("automation/", include("samspill.automation.urls")),

@@ -17,6 +17,7 @@ from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
+from samspill.purchasing.api import router as purchasing_router
 from samspill.sales.api import router as sales_router
 from samspill.users.api import router as users_router
 from samspill.users.auth import TokenAuth
@@ -52,6 +53,7 @@ problems.install(api)
 api.add_router("/parties", parties_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/inventory", inventory_router)
+api.add_router("/purchasing", purchasing_router)
 api.add_router("/organization", organization_router)
 api.add_router("/users", users_router)
 api.add_router("/platform", platform_router)

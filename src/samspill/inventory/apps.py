@@ -53,6 +53,9 @@ class InventoryConfig(AppConfig):
             models.DeliveryPick,
             models.StockCount,
             models.StockCountLine,
+            models.Receipt,
+            models.ReceiptLine,
+            models.ProductCost,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)
@@ -68,11 +71,19 @@ class InventoryConfig(AppConfig):
             "inventory.add_stockcount",
             "inventory.change_stockcount",
             "inventory.post_stockcount",
+            "inventory.change_receipt",
         )
 
         for label, url_name, perm, icon, order in (
             (_("Stock"), "inventory:stock_list", "inventory.view_stocklevel", "boxes", 40),
             (_("Deliveries"), "inventory:delivery_list", "inventory.view_delivery", "truck", 41),
+            (
+                _("Receipts"),
+                "inventory:receipt_list",
+                "inventory.view_receipt",
+                "box-arrow-in-down",
+                41,
+            ),
             (
                 _("Stock counts"),
                 "inventory:count_list",
@@ -81,6 +92,13 @@ class InventoryConfig(AppConfig):
                 42,
             ),
             (_("Locations"), "inventory:location_list", "inventory.view_location", "diagram-3", 43),
+            (
+                _("Stock value"),
+                "inventory:stock_value",
+                "inventory.view_stockmove",
+                "currency-exchange",
+                44,
+            ),
         ):
             registry.register_nav(
                 registry.NavItem(

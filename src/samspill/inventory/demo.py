@@ -1,6 +1,7 @@
 """Demo stock of Nordlys Handel AS: zones and bins in the main warehouse HOVED and an
 opening stock for every stockable product of the demo catalogue, posted as inventory
-adjustments (from the inventory-loss location, reason "Åpningsbalanse").
+adjustments (from the inventory-loss location, reason "Åpningsbalanse"), valued at the
+catalogue's cost price and, when accounting is set up, booked Dr 1460 / Cr 2050.
 
 `load()` is deterministic and idempotent: a product that already has stock movements gets
 none, zones and bins are keyed by code. One batch of moves (bulk inserts), audited; no
@@ -76,7 +77,8 @@ def load(*, actor=None) -> dict[str, int]:
         )
         for pk in products
     ]
-    apply_moves(moves, actor=actor)
+    # The opening stock is part of the opening balance: against equity, not shrinkage.
+    apply_moves(moves, actor=actor, counter_account="2050")
     real_actor = actor if actor is not None and actor.is_authenticated else None
     content_type = ContentType.objects.get_for_model(StockMove)
     AuditEntry.objects.bulk_create(

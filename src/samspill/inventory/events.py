@@ -142,3 +142,70 @@ class CountPosted(Event):
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
         return gettext("Stock count %(number)s at %(location)s was posted") % payload
+
+
+RECEIPT_SUBJECTS = {
+    "party_id": "party",
+    "order_id": "purchase_order",
+    "receipt_id": "receipt",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptCreated(Event):
+    type: ClassVar[str] = "inventory.receipt.created"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Goods from a supplier are expected (a receipt was created)")
+    subject_fields: ClassVar[dict[str, str]] = RECEIPT_SUBJECTS
+
+    receipt_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Receipt %(number)s is expected") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptDone(Event):
+    """Goods arrived: `lines` = [{"receipt_line_id", "order_line_id", "product_id",
+    "quantity"}] with the quantities of this arrival (in the product's unit);
+    `complete` tells whether the receipt has everything now."""
+
+    type: ClassVar[str] = "inventory.receipt.done"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Goods from a supplier arrived (all or part of a receipt)")
+    subject_fields: ClassVar[dict[str, str]] = RECEIPT_SUBJECTS
+
+    receipt_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = False
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        if payload.get("complete"):
+            return gettext("Receipt %(number)s arrived in full") % payload
+        return gettext("Part of receipt %(number)s arrived") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptCancelled(Event):
+    type: ClassVar[str] = "inventory.receipt.cancelled"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A receipt will not arrive (its purchase order was closed)")
+    subject_fields: ClassVar[dict[str, str]] = RECEIPT_SUBJECTS
+
+    receipt_id: int
+    number: str
+    order_id: int | None
+    party_id: int
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Receipt %(number)s will not arrive") % payload

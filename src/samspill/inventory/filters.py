@@ -7,7 +7,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspill.inventory.models import Delivery, Location, StockCount, StockLevel, Warehouse
+from samspill.inventory.models import (
+    Delivery,
+    Location,
+    Receipt,
+    StockCount,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
 
 
 def _locations():
@@ -126,3 +134,60 @@ class CountFilterSet(django_filters.FilterSet):
     class Meta:
         model = StockCount
         fields: list[str] = []
+
+
+class ReceiptFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Receipt or purchase order number")}
+        ),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Receipt.State.choices, empty_label=_("All states")
+    )
+    party = django_filters.NumberFilter(field_name="party_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Receipt
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(order_number__icontains=value)
+            | Q(party__name__icontains=value)
+        )
+
+
+class StockValueFilterSet(django_filters.FilterSet):
+    """The date and search of the stock value report; the report is an aggregate, so the
+    filters rebuild it (queries.stock_value) instead of filtering rows."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="keep",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or name")}),
+    )
+    at = django_filters.DateFilter(
+        label=_("Value at the end of"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = StockMove
+        fields: list[str] = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        from samspill.inventory.queries import stock_value
+
+        data = self.form.cleaned_data
+        return stock_value(
+            data.get("at"), data.get("q") or "", user=self.request.user if self.request else None
+        )

@@ -183,6 +183,7 @@ class StockMove(models.Model):
         ADJUSTMENT = "adjustment", _("Adjustment")
         COUNT = "count", _("Stock count")
         TRANSFER = "transfer", _("Transfer")
+        RECEIPT = "receipt", _("Receipt")
 
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
@@ -208,6 +209,25 @@ class StockMove(models.Model):
     delivery = models.ForeignKey(
         "Delivery",
         verbose_name=_("delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moves",
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Quantity × unit cost in NOK, rounded to øre."),
+    )
+    receipt = models.ForeignKey(
+        "Receipt",
+        verbose_name=_("receipt"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -479,3 +499,112 @@ class StockCountLine(models.Model):
     @property
     def difference(self) -> Decimal | None:
         return None if self.counted is None else self.counted - self.expected
+
+
+class Receipt(models.Model):
+    """An incoming shipment from a supplier (WH/IN/00001), usually expected because a
+    purchase order was confirmed: one line per product with the quantity ordered (in the
+    product's unit) and what has arrived. It stays expected until everything has arrived,
+    or until the purchase order is closed or cancelled."""
+
+    class State(models.TextChoices):
+        EXPECTED = "expected", _("Expected")
+        DONE = "done", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.EXPECTED
+    )
+    party = models.ForeignKey(
+        "parties.Party", verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+"
+    )
+    order_id = models.PositiveBigIntegerField(
+        _("purchase order id"), null=True, blank=True, db_index=True
+    )
+    order_number = models.CharField(_("purchase order"), max_length=30, blank=True)
+    expected_date = models.DateField(_("expected"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(_("received"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["party", "state"], name="inv_receipt_party_state")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:receipt_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.EXPECTED
+
+
+class ReceiptLine(models.Model):
+    """What a receipt expects of a product (in the product's unit) and what has arrived."""
+
+    receipt = models.ForeignKey(
+        Receipt, verbose_name=_("receipt"), on_delete=models.CASCADE, related_name="lines"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    order_line_id = models.PositiveBigIntegerField(_("order line id"), null=True, blank=True)
+    quantity = qty_field(_("quantity"))
+    done = qty_field(_("received"))
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The purchase price of one unit in the product's unit (NOK)."),
+    )
+
+    class Meta:
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="inventory_receipt_line_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}: {self.product_id} × {self.quantity}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.quantity - self.done, Decimal(0))
+
+
+class ProductCost(models.Model):
+    """The moving weighted average cost of one unit of a product, company-wide: each
+    receipt mixes its purchase price in, weighted by the quantities; everything that
+    leaves stock leaves at this cost."""
+
+    product = models.OneToOneField(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        primary_key=True,
+    )
+    average_cost = models.DecimalField(_("average cost"), max_digits=16, decimal_places=4)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("product cost")
+        verbose_name_plural = _("product costs")
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.average_cost}"

@@ -6,9 +6,12 @@ computes the same numbers from the moves alone (tests prove they agree)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspill.inventory.models import (
@@ -18,7 +21,10 @@ from samspill.inventory.models import (
     Location,
     Lot,
     LotLevel,
+    ProductCost,
     ProductTracking,
+    Receipt,
+    ReceiptLine,
     StockCount,
     StockLevel,
     StockMove,
@@ -197,6 +203,51 @@ def deliveries_for_order(order_id: int) -> QuerySet[Delivery]:
     return Delivery.objects.filter(order_id=order_id).order_by("pk")
 
 
+# --- Receipts -----------------------------------------------------------------------------
+
+
+def receipt_list(user=None) -> QuerySet[Receipt]:
+    return restrict(Receipt.objects.select_related("party", "warehouse"), user, VIEW)
+
+
+def get_receipt(user, pk) -> Receipt:
+    receipt = receipt_list(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if receipt is None:
+        raise NotFound(_("There is no receipt with this id."))
+    return receipt
+
+
+def receipt_lines(receipt: Receipt) -> list[ReceiptLine]:
+    """The lines with product and unit, and each line's `tracking` (one query more)."""
+    lines = list(receipt.lines.select_related("product", "product__unit").order_by("pk"))
+    tracked = dict(
+        ProductTracking.objects.filter(
+            product_id__in={line.product_id for line in lines}
+        ).values_list("product_id", "tracking")
+    )
+    for line in lines:
+        line.tracking = tracked.get(line.product_id, ProductTracking.Tracking.NONE)  # type: ignore[attr-defined]
+    return lines
+
+
+def receipts_for_order(order_id: int) -> list[Receipt]:
+    """The receipts of a purchase order (for its page)."""
+    return list(Receipt.objects.filter(order_id=order_id).order_by("pk"))
+
+
+def expected_receipts_count(party_id: int) -> int:
+    return Receipt.objects.filter(party_id=party_id, state=Receipt.State.EXPECTED).count()
+
+
+def search_receipts(user, q: str, limit: int = 10) -> list[Receipt]:
+    q = q.strip()
+    return list(
+        receipt_list(user)
+        .filter(Q(number__icontains=q) | Q(order_number__iexact=q))
+        .order_by("-pk")[:limit]
+    )
+
+
 # --- Lots and counts --------------------------------------------------------------------
 
 
@@ -238,3 +289,89 @@ def count_lines(count: StockCount):
     return count.lines.select_related("product", "product__unit", "lot").order_by(
         "product__sku", "lot__name"
     )
+
+
+# --- Valuation ----------------------------------------------------------------------------
+
+
+def _end_of(day) -> datetime:
+    """The first instant after `day` in the active time zone (moves before it count)."""
+    start = datetime.combine(day + timedelta(days=1), time.min)
+    return timezone.make_aware(start, timezone.get_current_timezone())
+
+
+def stock_value(at: date | None = None, q: str = "", user=None) -> QuerySet:
+    """Quantity and value of the stock in every internal location per product at the end of
+    day `at` (today when None), aggregated in SQL over the done moves: what came into
+    internal locations minus what left them (moves inside the company net to zero). Rows:
+    product_id, sku, name_nb, name_en, quantity, value; products with nothing left are
+    left out."""
+    internal = list(
+        Location.objects.filter(kind=Location.Kind.INTERNAL).values_list("pk", flat=True)
+    )
+    zero_qty = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=3))
+    zero_value = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
+    incoming = Q(to_location_id__in=internal)
+    outgoing = Q(from_location_id__in=internal)
+    rows = StockMove.objects.filter(
+        state=StockMove.State.DONE, done_at__lt=_end_of(at or timezone.localdate())
+    ).filter(incoming | outgoing)
+    if q.strip():
+        rows = rows.filter(
+            Q(product__sku__icontains=q.strip()) | Q(product__name_nb__icontains=q.strip())
+        )
+    rows = restrict(rows, user, VIEW)
+    return (
+        rows.values(
+            "product_id",
+            sku=F("product__sku"),
+            name_nb=F("product__name_nb"),
+            name_en=F("product__name_en"),
+        )
+        .annotate(
+            quantity=Coalesce(Sum("quantity", filter=incoming & ~outgoing), zero_qty)
+            - Coalesce(Sum("quantity", filter=outgoing & ~incoming), zero_qty),
+            value=Coalesce(Sum("value", filter=incoming & ~outgoing), zero_value)
+            - Coalesce(Sum("value", filter=outgoing & ~incoming), zero_value),
+        )
+        .exclude(quantity=0, value=0)
+        .order_by("sku")
+    )
+
+
+def stock_value_total(at: date | None = None) -> Decimal:
+    """The value of all stock at the end of day `at`: one aggregate query over the moves."""
+    internal = Location.objects.filter(kind=Location.Kind.INTERNAL).values("pk")
+    incoming = Q(to_location_id__in=internal) & ~Q(from_location_id__in=internal)
+    outgoing = Q(from_location_id__in=internal) & ~Q(to_location_id__in=internal)
+    row = StockMove.objects.filter(
+        state=StockMove.State.DONE, done_at__lt=_end_of(at or timezone.localdate())
+    ).aggregate(incoming=Sum("value", filter=incoming), outgoing=Sum("value", filter=outgoing))
+    total = (row["incoming"] or Decimal(0)) - (row["outgoing"] or Decimal(0))
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def average_costs(product_ids) -> dict[int, Decimal]:
+    return dict(
+        ProductCost.objects.filter(product_id__in=list(product_ids)).values_list(
+            "product_id", "average_cost"
+        )
+    )
+
+
+def warehouse_levels(product_ids, warehouse_ids) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+    """(product id, warehouse id) -> (on hand, reserved) over the warehouse's internal
+    locations: one aggregate query (replenishment)."""
+    rows = (
+        StockLevel.objects.filter(
+            product_id__in=list(product_ids),
+            location__warehouse_id__in=list(warehouse_ids),
+            location__kind=Location.Kind.INTERNAL,
+        )
+        .values("product_id", "location__warehouse_id")
+        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    )
+    return {
+        (row["product_id"], row["location__warehouse_id"]): (row["on_hand"], row["reserved"])
+        for row in rows
+    }

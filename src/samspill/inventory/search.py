@@ -25,6 +25,20 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
         )
         for delivery in queries.search_deliveries(user, q, limit)
     ]
+    if allowed(user, "inventory.view_receipt"):
+        hits += [
+            SearchHit(
+                kind=_("Receipt"),
+                title=receipt.number,
+                url=receipt.get_absolute_url(),
+                subtitle=" · ".join(
+                    str(x)
+                    for x in (receipt.party, receipt.order_number, receipt.get_state_display())
+                    if x
+                ),
+            )
+            for receipt in queries.search_receipts(user, q, limit)
+        ]
     if allowed(user, "inventory.view_lot"):
         hits += [
             SearchHit(
@@ -39,10 +53,20 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
 
 
 def key_figures(user, party) -> list[KeyFigure]:
+    figures = []
+    if party.is_supplier and allowed(user, "inventory.view_receipt"):
+        figures.append(
+            KeyFigure(
+                label=_("Expected receipts"),
+                value=queries.expected_receipts_count(party.pk),
+                url=reverse("inventory:receipt_list") + f"?party={party.pk}&state=expected",
+            )
+        )
     return [
         KeyFigure(
             label=_("Open deliveries"),
             value=queries.open_deliveries_count(party.pk),
             url=reverse("inventory:delivery_list") + f"?party={party.pk}&state=open",
-        )
+        ),
+        *figures,
     ]

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samspill.inventory.models import Delivery, StockCount, StockLevel
+from samspill.inventory.models import Delivery, Receipt, StockCount, StockLevel
 
 NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -93,6 +93,44 @@ class DeliveryTable(tables.Table):
         return record.get_state_display()
 
 
+class ReceiptTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    party = tables.Column(verbose_name=_("Supplier"), order_by=("party__name",))
+    order_number = tables.Column(verbose_name=_("Purchase order"))
+    state = tables.Column(verbose_name=_("State"))
+    expected_date = tables.DateColumn(verbose_name=_("Expected"), short=True)
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    done_at = tables.DateTimeColumn(verbose_name=_("Received"), short=True)
+
+    class Meta:
+        model = Receipt
+        fields = (
+            "number",
+            "party",
+            "order_number",
+            "state",
+            "expected_date",
+            "created_at",
+            "done_at",
+        )
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No receipts.")
+
+    def render_state(self, record):
+        css = {
+            "expected": "text-bg-warning",
+            "done": "text-bg-success",
+            "cancelled": "text-bg-secondary",
+        }[record.state]
+        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+
+    def value_state(self, record):
+        return record.get_state_display()
+
+
 class CountTable(tables.Table):
     number = tables.Column(verbose_name=_("Number"), linkify=True)
     location = tables.Column(
@@ -110,3 +148,51 @@ class CountTable(tables.Table):
         order_by = ("-created_at",)
         attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No stock counts.")
+
+
+class StockValueTable(tables.Table):
+    """The stock value report: quantity and value per product at a date."""
+
+    sku = tables.Column(verbose_name=_("SKU"))
+    name = tables.Column(verbose_name=_("Product"), accessor="name_nb", order_by=("name_nb",))
+    quantity = tables.Column(verbose_name=_("On hand"), attrs=NUM)
+    unit_cost = tables.Column(
+        verbose_name=_("Unit cost"), accessor="value", orderable=False, attrs=NUM
+    )
+    value = tables.Column(verbose_name=_("Value"), attrs=NUM)
+
+    class Meta:
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        order_by = ("sku",)
+        empty_text = _("No stock.")
+
+    def render_sku(self, record, value):
+        url = reverse("inventory:product_stock", args=[record["product_id"]])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_name(self, record):
+        return record["name_nb"] or record["name_en"]
+
+    def value_name(self, record):
+        return record["name_nb"] or record["name_en"]
+
+    def render_quantity(self, value):
+        return number_format(value.normalize(), use_l10n=True, force_grouping=True)
+
+    def value_unit_cost(self, record):
+        return _unit_cost(record)
+
+    def render_unit_cost(self, record):
+        cost = _unit_cost(record)
+        return "" if cost is None else number_format(cost, decimal_pos=2, use_l10n=True)
+
+    def render_value(self, value):
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def _unit_cost(record):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not record["quantity"]:
+        return None
+    return (record["value"] / record["quantity"]).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from samspill.inventory import views
+from samspill.inventory.views import receipts, valuation
 
 app_name = "inventory"
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
     path("deliveries/<int:pk>/", views.DeliveryDetailView.as_view(), name="delivery_detail"),
     path("returns/new/", views.ReturnView.as_view(), name="return_create"),
+    path("receipts/", receipts.ReceiptListView.as_view(), name="receipt_list"),
+    path("receipts/<int:pk>/", receipts.ReceiptDetailView.as_view(), name="receipt_detail"),
+    path("value/", valuation.StockValueView.as_view(), name="stock_value"),
     path("counts/", views.CountListView.as_view(), name="count_list"),
     path("counts/<int:pk>/", views.CountDetailView.as_view(), name="count_detail"),
     path("locations/", views.LocationListView.as_view(), name="location_list"),

@@ -25,9 +25,15 @@ from samspill.inventory.api.schemas import (
     PicksIn,
     PostCountIn,
     ProductStockOut,
+    ReceiptDetailOut,
+    ReceiptFilters,
+    ReceiptOut,
+    ReceiveIn,
     ReturnIn,
     StockFilters,
     StockLevelOut,
+    StockValueFilters,
+    StockValueOut,
     TrackingIn,
     WarehouseOut,
 )
@@ -242,6 +248,56 @@ def receive_return(request, payload: ReturnIn):
         ],
     )
     return Status(201, _delivery_out(queries.get_delivery(request.user, delivery.pk)))
+
+
+@router.get(
+    "/stock-value",
+    response=list[StockValueOut],
+    summary="Stock value report: quantity and value per product at the end of a day",
+)
+@paginate
+def stock_value(request, filters: Query[StockValueFilters]):
+    require(request.user, "inventory.view_stockmove")
+    return queries.stock_value(filters.at, filters.q or "", user=request.user)
+
+
+# --- Receipts -------------------------------------------------------------------------------
+
+
+@router.get("/receipts", response=list[ReceiptOut], summary="List receipts (goods expected)")
+@paginate
+def list_receipts(request, filters: Query[ReceiptFilters]):
+    require(request.user, "inventory.view_receipt")
+    rows = queries.receipt_list(request.user)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.party_id is not None:
+        rows = rows.filter(party_id=filters.party_id)
+    if filters.order_id is not None:
+        rows = rows.filter(order_id=filters.order_id)
+    if filters.q:
+        rows = rows.filter(Q(number__icontains=filters.q) | Q(order_number__icontains=filters.q))
+    return rows.order_by("-created_at", "-pk")
+
+
+@router.get("/receipts/{receipt_id}", response=ReceiptDetailOut, summary="One receipt")
+def get_receipt(request, receipt_id: int):
+    require(request.user, "inventory.view_receipt")
+    return queries.get_receipt(request.user, receipt_id)
+
+
+@router.post(
+    "/receipts/{receipt_id}/receive",
+    response=ReceiptDetailOut,
+    summary="Record goods that arrived (partial receipts allowed)",
+)
+def receive(request, receipt_id: int, payload: ReceiveIn):
+    require(request.user, "inventory.view_receipt")
+    receipt = queries.get_receipt(request.user, receipt_id)
+    services.receive(
+        actor=request.user, receipt=receipt, lines=[line.dict() for line in payload.lines]
+    )
+    return queries.get_receipt(request.user, receipt_id)
 
 
 # --- Counts -------------------------------------------------------------------------------

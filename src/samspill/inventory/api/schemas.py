@@ -1,6 +1,6 @@
 """Request and response schemas of /api/v1/inventory."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -271,3 +271,87 @@ class CountLineIn(Schema):
 
 class PostCountIn(Schema):
     reason: str = Field(..., max_length=200)
+
+
+class ReceiptLineOut(Schema):
+    id: int
+    product_id: int
+    sku: str
+    order_line_id: int | None
+    quantity: Decimal
+    done: Decimal
+
+    @staticmethod
+    def resolve_sku(obj) -> str:
+        return obj.product.sku
+
+
+class ReceiptOut(Schema):
+    id: int
+    number: str
+    state: str
+    party_id: int
+    party: str
+    warehouse: str
+    order_id: int | None
+    order_number: str
+    expected_date: date | None
+    created_at: datetime
+    done_at: datetime | None
+
+    @staticmethod
+    def resolve_party(obj) -> str:
+        return str(obj.party)
+
+    @staticmethod
+    def resolve_warehouse(obj) -> str:
+        return obj.warehouse.code
+
+
+class ReceiptDetailOut(ReceiptOut):
+    lines: list[ReceiptLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        from samspill.inventory.queries import receipt_lines
+
+        return receipt_lines(obj)
+
+
+class ReceiptFilters(Schema):
+    state: Literal["expected", "done", "cancelled"] | None = None
+    party_id: int | None = None
+    order_id: int | None = None
+    q: str | None = Field(None, description="Receipt or purchase order number contains")
+
+
+class ReceiveLineIn(Schema):
+    line_id: int
+    quantity: Decimal
+    lot: str | None = None
+
+
+class ReceiveIn(Schema):
+    lines: list[ReceiveLineIn] = Field(..., min_length=1)
+
+
+class StockValueOut(Schema):
+    product_id: int
+    sku: str
+    name_nb: str
+    name_en: str
+    quantity: Decimal
+    value: Decimal
+
+    @staticmethod
+    def resolve_quantity(obj) -> Decimal:
+        return Decimal(obj["quantity"]).quantize(Decimal("0.001"))
+
+    @staticmethod
+    def resolve_value(obj) -> Decimal:
+        return Decimal(obj["value"]).quantize(Decimal("0.01"))
+
+
+class StockValueFilters(Schema):
+    at: date | None = Field(None, description="Value at the end of this day (default today)")
+    q: str | None = Field(None, description="SKU or name contains")

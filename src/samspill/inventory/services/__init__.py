@@ -19,6 +19,12 @@ from samspill.inventory.services.deliveries import (
     receive_return,
     ship,
 )
+from samspill.inventory.services.receipts import (
+    close_receipts_for_order,
+    create_receipt,
+    receive,
+    reserve_waiting,
+)
 from samspill.inventory.services.stock import adjust_stock, create_location, set_tracking
 
 __all__ = [
@@ -30,15 +36,19 @@ __all__ = [
     "cancel_for_order",
     "check_availability",
     "clear_picks",
+    "close_receipts_for_order",
     "create_count",
     "create_delivery_for_order",
     "create_location",
+    "create_receipt",
     "ensure_setup",
     "get_warehouse",
     "pick",
     "pick_reserved",
     "post_count",
+    "receive",
     "receive_return",
+    "reserve_waiting",
     "set_counted",
     "set_tracking",
     "ship",

@@ -25,6 +25,7 @@ from samspill.inventory.models import (
     Warehouse,
     qty,
 )
+from samspill.inventory.services import valuation
 from samspill.platform.errors import Conflict, DomainError, NotFound, ValidationFailed
 from samspill.platform.permissions import require
 
@@ -285,13 +286,19 @@ def _lock_levels(keys) -> dict[tuple[int, int], StockLevel]:
 
 
 def apply_moves(
-    moves: list[StockMove], *, actor=None, check_negative: set[int] | None = None
+    moves: list[StockMove],
+    *,
+    actor=None,
+    check_negative: set[int] | None = None,
+    counter_account: str | None = None,
 ) -> list[StockMove]:
     """Write done moves and update the stock levels (and lot levels) of both sides, in one
-    batch. Raises InsufficientStock (and the caller's transaction rolls back) when an
-    internal location that does not allow it would go below zero. Products whose ids are in
-    `check_negative`=None are all checked; pass a set to check only those (consumables are
-    shipped without a stock check)."""
+    batch; value them (unit cost, value, average cost) and book the document's ledger
+    entry when accounting is set up (services.valuation). Raises InsufficientStock (and
+    the caller's transaction rolls back) when an internal location that does not allow it
+    would go below zero. Products whose ids are in `check_negative`=None are all checked;
+    pass a set to check only those (consumables are shipped without a stock check).
+    `counter_account`: the ledger account against stock instead of the usual one."""
     if not moves:
         return []
     now = timezone.now()
@@ -307,14 +314,16 @@ def apply_moves(
         if move.lot_id:
             lot_deltas[(move.lot_id, move.from_location_id)] -= move.quantity
             lot_deltas[(move.lot_id, move.to_location_id)] += move.quantity
+    location_ids = {loc for _p, loc in deltas} | {loc for _l, loc in lot_deltas}
+    locations = {loc.pk: loc for loc in Location.objects.filter(pk__in=location_ids)}
+    kinds = {pk: loc.kind for pk, loc in locations.items()}
+    valuation.value_moves(moves, kinds)  # before the levels change: receipts average on them
     StockMove.objects.bulk_create(moves, batch_size=1000)
     levels = _lock_levels(deltas)
     for key, delta in deltas.items():
         levels[key].on_hand += delta
     StockLevel.objects.bulk_update(list(levels.values()), ["on_hand"], batch_size=1000)
 
-    location_ids = {loc for _p, loc in deltas} | {loc for _l, loc in lot_deltas}
-    locations = {loc.pk: loc for loc in Location.objects.filter(pk__in=location_ids)}
     guarded = {pk for pk, loc in locations.items() if not loc.allow_negative}
     short = [
         level
@@ -339,6 +348,12 @@ def apply_moves(
         )
     if lot_deltas:
         _apply_lot_deltas(lot_deltas, guarded)
+    valuation.book(
+        moves,
+        kinds,
+        description=moves[0].reference or moves[0].get_reason_display(),
+        counter_account=counter_account,
+    )
     return moves
 
 

@@ -495,5 +495,8 @@ def receive_return(
 
 def merge_parties(survivor, duplicate, actor) -> None:
     """Parties merge hook (run inside the merge transaction): the duplicate's deliveries and
-    returns now belong to the surviving party."""
+    returns, and the receipts from them as a supplier, now belong to the surviving party."""
+    from samspill.inventory.models import Receipt
+
     Delivery.objects.filter(party=duplicate).update(party=survivor)
+    Receipt.objects.filter(party=duplicate).update(party=survivor)

@@ -138,6 +138,11 @@ CHART: tuple[AccountSpec, ...] = (
     A("8160", "Valutatap", "Currency loss", EXPENSE, "8160", FIN_COST, "8160"),
     A("8300", "Skattekostnad", "Income tax expense", EXPENSE, "8300", TAX, "8300"),
     A("8800", "Årets resultat", "Result of the year", EQUITY, "8800", RESULT, "8800"),
+    # Stock valuation (inventory): goods received from suppliers before their bill is booked
+    # wait on 2985 (a sub-account of 2990); the supplier bill clears it against 2400.
+    # Shrinkage and count differences go to 4390, a cost of goods account.
+    A("2985", "Varer mottatt, ikke fakturert", "Goods received not invoiced", LIABILITY, "2990", SHORT, "2990"),
+    A("4390", "Varesvinn og telleforskjeller", "Stock shrinkage and count differences", EXPENSE, "4300", GOODS, "4005"),
 )  # fmt: skip
 
 # Where the year-end close puts the year's result, and the result account it goes through.

@@ -112,6 +112,7 @@ class Command(BaseCommand):
         from samspill.parties import demo as parties_demo
         from samspill.parties import queries as parties_queries
         from samspill.platform import demo as platform_demo
+        from samspill.purchasing import demo as purchasing_demo
         from samspill.sales import demo as sales_demo
         from samspill.users import demo as users_demo
 
@@ -140,6 +141,10 @@ class Command(BaseCommand):
                 lambda: accounting_demo.load(actor=self.actor()),
             ),
             Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
+            Step(
+                "Suppliers' prices, reorder rules and purchase orders",
+                lambda: purchasing_demo.load(actor=self.actor()),
+            ),
             Step("Quotes and sales orders", lambda: sales_demo.load(actor=self.actor())),
             Step(
                 "Customer invoices, a credit note and payments",

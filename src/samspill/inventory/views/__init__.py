@@ -89,6 +89,7 @@ class ProductStockView(PermissionRequiredMixin, View):
             "product": product,
             "title": _("Stock of %(sku)s") % {"sku": product.sku},
             "totals": queries.availability([product.pk])[product.pk],
+            "average_cost": queries.average_costs([product.pk]).get(product.pk),
             "levels": queries.product_stock(product.pk),
             "lots": queries.lot_stock(product.pk),
             "moves": queries.recent_moves(product.pk),

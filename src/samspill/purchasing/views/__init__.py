@@ -1,0 +1,1 @@
+"""Purchasing pages: purchase orders (orders) and replenishment (replenishment)."""
