@@ -1,7 +1,9 @@
 """The front office's whole journey in headless Chromium, as issue "Front office I" asks: a
 visitor's web-form lead is converted, its opportunity dragged to Won, a quote made from the
-opportunity is sent, the customer accepts through the public link, the order is confirmed,
-and the sales dashboard counts the lead, the won opportunity and its order."""
+opportunity is sent, the customer accepts through the public link, the order is confirmed;
+the worker delivers the events, accounting posts the invoice (policy "on order") and the
+order shows "fully invoiced"; the sales dashboard counts the lead, the won opportunity and
+its order."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_web_form_lead_to_confirmed_order(browser, page, make_user, sign_in, screenshot, settings):
+def test_web_form_lead_to_invoiced_order(
+    browser, page, make_user, sign_in, screenshot, settings, run_tasks
+):
     from django.core import mail
 
     from samspill.catalog.tests.factories import ProductFactory
@@ -22,7 +26,16 @@ def test_web_form_lead_to_confirmed_order(browser, page, make_user, sign_in, scr
     from samspill.crm.models import Opportunity, Stage
     from samspill.sales.models import Order, Quote
 
+    from django.utils import timezone
+
+    from samspill.accounting import services as ledger
+    from samspill.accounting.models import Invoice
+    from samspill.localization.no import services as localization
+
     settings.SAMSPILL = {**settings.SAMSPILL, "CRM_WEB_FORM_MIN_SECONDS": 0}
+    localization.load_vat_codes(actor=None)
+    ledger.load_chart(actor=None)
+    ledger.open_fiscal_year(actor=None, start=timezone.localdate().replace(month=1, day=1))
     ProductFactory(sku="KJOL-1", name_nb="Kjølerom 10 m²", sales_price=Decimal("80000.00"))
     seller = make_user("sales", first_name="Siri", last_name="Salg")
     form = crm.create_web_form(actor=None, name="Nettside", default_owner=seller)
@@ -80,10 +93,15 @@ def test_web_form_lead_to_confirmed_order(browser, page, make_user, sign_in, scr
     expect(customer_page.get_by_test_id("done")).to_contain_text(order.number)
     customer.close()
 
+    # The worker delivers the events: accounting posts the invoice, the order hears of it.
+    run_tasks()
+    invoice = Invoice.objects.get()
+    assert (invoice.state, invoice.total, invoice.order_id) == ("posted", order.total, order.pk)
     page.reload()
     page.get_by_test_id("order-link").click()
     expect(page.get_by_test_id("order-badges")).to_contain_text("Bekreftet")
-    screenshot(page, "2-order")
+    expect(page.get_by_test_id("order-badges")).to_contain_text("Fullt fakturert")
+    screenshot(page, "2-order-invoiced")
 
     page.locator('#sidebar a[href="/sales/dashboard/"]').click()
     funnel = page.get_by_test_id("funnel")
