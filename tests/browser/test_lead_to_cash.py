@@ -20,17 +20,15 @@ def test_web_form_lead_to_invoiced_order(
     browser, page, make_user, sign_in, screenshot, settings, run_tasks
 ):
     from django.core import mail
-
-    from samspill.catalog.tests.factories import ProductFactory
-    from samspill.crm import services as crm
-    from samspill.crm.models import Opportunity, Stage
-    from samspill.sales.models import Order, Quote
-
     from django.utils import timezone
 
     from samspill.accounting import services as ledger
     from samspill.accounting.models import Invoice
+    from samspill.catalog.tests.factories import ProductFactory
+    from samspill.crm import services as crm
+    from samspill.crm.models import Opportunity, Stage
     from samspill.localization.no import services as localization
+    from samspill.sales.models import Order, Quote
 
     settings.SAMSPILL = {**settings.SAMSPILL, "CRM_WEB_FORM_MIN_SECONDS": 0}
     localization.load_vat_codes(actor=None)

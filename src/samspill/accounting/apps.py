@@ -14,7 +14,6 @@ class AccountingConfig(AppConfig):
             Account,
             FiscalYear,
             Invoice,
-            InvoiceCounter,
             InvoiceLine,
             Journal,
             JournalEntry,
@@ -41,7 +40,6 @@ class AccountingConfig(AppConfig):
         register_model(VoucherCounter)
         register_model(Invoice, "post")
         register_model(InvoiceLine)
-        register_model(InvoiceCounter)
         register_model(Payment)
         register_model(PaymentAllocation)
         parties.register_merge_handler(party_hooks.move_party_lines)

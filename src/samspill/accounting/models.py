@@ -293,17 +293,6 @@ class JournalLine(models.Model):
 # --- Customer invoices, credit notes and payments ------------------------------------------
 
 
-class InvoiceCounter(models.Model):
-    """The last invoice number given in a calendar year (invoices and credit notes share
-    the series). Locked while a number is drawn: gapless and never given twice."""
-
-    year = models.PositiveIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-
 class Invoice(models.Model):
     """A customer invoice or credit note. A draft can be changed; posting gives it the next
     gapless number of its year, a KID and one ledger entry (receivable on 1500 with the

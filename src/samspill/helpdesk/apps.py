@@ -26,7 +26,6 @@ class HelpdeskConfig(AppConfig):
             models.Message,
             models.TicketLink,
             models.CannedResponse,
-            models.Counter,
         ):
             permissions.register_model(model)
         permissions.grant(

@@ -27,20 +27,6 @@ BADGES = {
 }
 
 
-class Counter(models.Model):
-    """The last ticket number given per year; locked while a number is drawn (gapless)."""
-
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("number series")
-        verbose_name_plural = _("number series")
-
-    def __str__(self) -> str:
-        return f"T {self.year}: {self.last}"
-
-
 class Queue(models.Model):
     """Where tickets wait for a team: its opening hours are the business hours of the SLA."""
 

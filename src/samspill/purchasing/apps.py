@@ -22,7 +22,6 @@ class PurchasingConfig(AppConfig):
         permissions.register_model(models.PurchaseOrder, "send", "confirm", "cancel")
         for model in (
             models.PurchaseOrderLine,
-            models.Counter,
             models.SupplierInfo,
             models.ReorderRule,
             models.ReplenishmentRun,

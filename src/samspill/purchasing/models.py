@@ -24,27 +24,6 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class Counter(models.Model):
-    """The last purchase order number given per year. The row is locked while a number is
-    drawn, so numbers are gapless and never given twice."""
-
-    series = models.CharField(_("series"), max_length=20)
-    year = models.PositiveIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("number series")
-        verbose_name_plural = _("number series")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["series", "year"], name="purchasing_counter_series_year"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.year}: {self.last}"
-
-
 class PurchaseOrder(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

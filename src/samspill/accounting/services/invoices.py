@@ -26,7 +26,6 @@ from samspill.accounting.models import (
     ZERO,
     Account,
     Invoice,
-    InvoiceCounter,
     InvoiceLine,
     JournalLine,
 )
@@ -41,6 +40,7 @@ from samspill.parties.models import Party
 from samspill.platform import audit
 from samspill.platform.errors import Conflict, DomainError, NotFound, ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.numbering import next_value
 from samspill.platform.permissions import require
 
 HUNDRED = Decimal("100")
@@ -501,13 +501,8 @@ def delete_invoice(invoice: Invoice, *, actor) -> None:
 
 
 def _next_number(year: int) -> str:
-    counter = InvoiceCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        InvoiceCounter.objects.get_or_create(year=year)
-        counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}{counter.last:05d}"
+    """Invoice and credit note numbers share one gapless series a year: "202600001"."""
+    return f"{year}{next_value('accounting.invoice', year):05d}"
 
 
 def _ledger_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list[dict]:

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspill.helpdesk.businesshours import OpeningHours, add_business_hours
-from samspill.helpdesk.models import Counter, Queue, SlaPolicy, Ticket
+from samspill.helpdesk.models import Queue, SlaPolicy, Ticket
 from samspill.parties import queries as parties
 from samspill.parties import services as party_services
+from samspill.platform import numbering
 from samspill.platform.errors import Conflict, ValidationFailed
 from samspill.platform.permissions import require
 
@@ -39,16 +40,9 @@ def raise_if(errors: dict[str, list[str]]) -> None:
 
 
 def next_number(on: datetime) -> str:
-    """ "T-2026-00001": the counter row is locked until the transaction ends, so numbers are
-    gapless (a rollback gives the number back) and never given twice."""
-    year = timezone.localtime(on).year
-    counter = Counter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        Counter.objects.get_or_create(year=year)
-        counter = Counter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"T-{year}-{counter.last:05d}"
+    """ "T-2026-00001", the year in local time (the platform's gapless series
+    "helpdesk.ticket")."""
+    return numbering.next_number("helpdesk.ticket", "T", timezone.localtime(on).date())
 
 
 def default_queue() -> Queue:

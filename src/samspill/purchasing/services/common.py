@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from samspill.catalog import queries as catalog
 from samspill.catalog.models import VAT_RATES
 from samspill.parties import queries as parties
+from samspill.platform import numbering
 from samspill.platform.errors import Conflict, ValidationFailed
 from samspill.platform.permissions import require
-from samspill.purchasing.models import HUNDRED, Counter, PurchaseOrderLine, money
+from samspill.purchasing.models import HUNDRED, PurchaseOrderLine, money
 
 MAX_LINES = 500
 MAX_UNIT_PRICE = Decimal("9999999999.99")
@@ -46,15 +47,9 @@ def raise_if(errors: dict[str, list[str]]) -> None:
 
 
 def next_number(on: date) -> str:
-    """The next purchase order number of the year of `on`: "PO-2026-00001". The counter
-    row is locked until the caller's transaction ends: gapless, never given twice."""
-    counter = Counter.objects.select_for_update().filter(series="po", year=on.year).first()
-    if counter is None:
-        Counter.objects.get_or_create(series="po", year=on.year)
-        counter = Counter.objects.select_for_update().get(series="po", year=on.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"PO-{on.year}-{counter.last:05d}"
+    """The next purchase order number of the year of `on`: "PO-2026-00001" (the platform's
+    gapless series "purchasing.order")."""
+    return numbering.next_number("purchasing.order", "PO", on)
 
 
 def resolve_supplier(value, errors: dict[str, list[str]]):

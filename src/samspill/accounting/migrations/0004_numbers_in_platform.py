@@ -1,0 +1,32 @@
+"""Invoice numbers move to the platform's number series "accounting.invoice", keeping every year's
+last number, so numbering continues without a gap."""
+
+from django.db import migrations
+
+
+def move_counters(apps, schema_editor):
+    Counter = apps.get_model("accounting", "InvoiceCounter")
+    NumberSeries = apps.get_model("platform", "NumberSeries")
+    for counter in Counter.objects.all():
+        NumberSeries.objects.update_or_create(
+            series="accounting.invoice", year=counter.year, defaults={"last": counter.last}
+        )
+
+
+def move_back(apps, schema_editor):
+    Counter = apps.get_model("accounting", "InvoiceCounter")
+    NumberSeries = apps.get_model("platform", "NumberSeries")
+    for row in NumberSeries.objects.filter(series="accounting.invoice"):
+        Counter.objects.update_or_create(year=row.year, defaults={"last": row.last})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounting", "0003_invoices"),
+        ("platform", "0004_number_series"),
+    ]
+
+    operations = [
+        migrations.RunPython(move_counters, move_back),
+        migrations.DeleteModel(name="InvoiceCounter"),
+    ]
