@@ -95,7 +95,8 @@ def inbound(ctx: Context) -> list[dict]:
 def bulk_tickets(ctx: Context, queue, agent) -> None:
     from django.utils import timezone
 
-    from samspill.helpdesk.models import Channel, Counter, Priority, Ticket
+    from samspill.helpdesk.models import Channel, Priority, Ticket
+    from samspill.platform.models import NumberSeries
     from samspill.parties.models import Party
     from samspill.platform import dbstats
 
@@ -107,7 +108,12 @@ def bulk_tickets(ctx: Context, queue, agent) -> None:
     now = timezone.now()
     rng = ctx.rng
     year = timezone.localtime(now).year
-    start = Counter.objects.filter(year=year).values_list("last", flat=True).first() or 0
+    start = (
+        NumberSeries.objects.filter(series="helpdesk.ticket", year=year)
+        .values_list("last", flat=True)
+        .first()
+        or 0
+    )
     batch: list[Ticket] = []
     for n in range(1, TICKETS + 1):
         status = statuses[rng.randrange(len(statuses))]
@@ -138,7 +144,9 @@ def bulk_tickets(ctx: Context, queue, agent) -> None:
             batch = []
     if batch:
         Ticket.objects.bulk_create(batch)
-    Counter.objects.update_or_create(year=year, defaults={"last": start + TICKETS})
+    NumberSeries.objects.update_or_create(
+        series="helpdesk.ticket", year=year, defaults={"last": start + TICKETS}
+    )
     dbstats.refresh()
 
 
