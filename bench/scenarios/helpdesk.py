@@ -96,9 +96,9 @@ def bulk_tickets(ctx: Context, queue, agent) -> None:
     from django.utils import timezone
 
     from samspill.helpdesk.models import Channel, Priority, Ticket
-    from samspill.platform.models import NumberSeries
     from samspill.parties.models import Party
     from samspill.platform import dbstats
+    from samspill.platform.models import NumberSeries
 
     party_ids = list(Party.objects.order_by("id").values_list("id", flat=True)[:CUSTOMERS])
     statuses = ["closed"] * 85 + ["resolved"] * 5 + ["new", "open", "pending_customer"] * 3
