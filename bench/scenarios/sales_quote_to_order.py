@@ -7,11 +7,19 @@ sales.order.confirmed with the contract payload). Each step is its own transacti
 real use. Also measured: an order entered directly and confirmed (create_order +
 confirm_order), and send_quote with the PDF (WeasyPrint) to a dummy mail backend, per
 quote, since rendering the PDF dominates that step.
+
+Then, with the ledger set up (Norwegian chart, VAT codes, fiscal year): quote -> order ->
+invoice, where the invoice of the confirmed order is drafted and posted with its ledger
+entry (sales.services.invoice_order, what the "on order" handler runs), and the whole
+order -> invoice -> paid, with the customer's payment registered and matched in the ledger
+(accounting.services.register_payment). Each step its own transaction; events are written
+to the outbox but not delivered (event_delivery measures that).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import date
 from decimal import Decimal
 
 from support import Context
@@ -65,6 +73,34 @@ def run(ctx: Context) -> list[dict]:
         services.confirm_order(order, actor=actor)
     direct = time.perf_counter() - started
 
+    from samspill.accounting import services as ledger
+    from samspill.localization.no import services as localization
+
+    finance = ctx.user("finance")
+    localization.load_vat_codes(actor=None)
+    ledger.load_chart(actor=None)
+    ledger.open_fiscal_year(actor=None, start=date.today().replace(month=1, day=1))
+    started = time.perf_counter()
+    for i in range(N):
+        quote = services.create_quote(actor=actor, party=customer, lines=lines[i])
+        services.mark_quote_sent(quote, actor=actor)
+        order = services.accept_quote(quote, actor=actor)
+        services.invoice_order(order)
+    invoiced = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for i in range(N):
+        order = services.create_order(actor=actor, party=customer, lines=lines[i])
+        services.confirm_order(order, actor=actor)
+        invoice = services.invoice_order(order)
+        ledger.register_payment(
+            actor=finance,
+            party=customer,
+            amount=invoice.total,
+            allocations=[{"invoice": invoice.pk, "amount": invoice.total}],
+        )
+    paid = time.perf_counter() - started
+
     mailer = get_connection("django.core.mail.backends.dummy.EmailBackend")
     quotes = [
         services.create_quote(actor=actor, party=customer, lines=lines[i]) for i in range(SENDS)
@@ -78,6 +114,12 @@ def run(ctx: Context) -> list[dict]:
         ctx.record("sales_quote_to_order", "quote -> order -> confirm", N / elapsed, "orders/s", N),
         ctx.record("sales_quote_to_order", "time per order", elapsed / N * 1000, "ms", N),
         ctx.record("sales_quote_to_order", "order entered -> confirm", N / direct, "orders/s", N),
+        ctx.record(
+            "sales_quote_to_order", "quote -> order -> invoice posted", N / invoiced, "orders/s", N
+        ),
+        ctx.record(
+            "sales_quote_to_order", "order -> invoice -> paid (matched)", N / paid, "orders/s", N
+        ),
         ctx.record(
             "sales_quote_to_order",
             "send quote with PDF",
