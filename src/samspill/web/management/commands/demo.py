@@ -6,6 +6,7 @@ again adds nothing. `make run` runs it on every start.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                 "DEBUG is off, so this looks like a production database. The demo users share "
                 "a published password; pass --allow-production if you really want them here."
             )
+        # Steps that deliver events run tasks in-process; their per-task log lines would break
+        # up the progress bar.
+        logging.getLogger("django_tasks").setLevel(logging.WARNING)
         # The wrapped stream itself: OutputWrapper.write() would add a newline to every chunk.
         console = Console(file=cast(IO[str], self.stdout._out), highlight=False, soft_wrap=True)
         steps = self.steps()
