@@ -6,7 +6,7 @@ Only `samspill.purchasing.services` writes these tables."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,13 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    """An amount rounded to øre (ROUND_HALF_UP), the rounding point of purchase orders."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+from samspill.platform.money import CENT, HUNDRED, money  # noqa: F401  (the shared money rules)
 
 
 class PurchaseOrder(models.Model):

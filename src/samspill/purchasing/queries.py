@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samspill.organization import queries as organization
 from samspill.platform.errors import NotFound
+from samspill.platform.money import vat_breakdown
 from samspill.platform.permissions import VIEW, restrict
 from samspill.purchasing.models import (
     PurchaseOrder,
@@ -21,7 +22,6 @@ from samspill.purchasing.models import (
     ReorderRule,
     SupplierInfo,
 )
-from samspill.purchasing.services.common import vat_breakdown
 
 OPEN_STATUSES = (
     PurchaseOrder.Status.DRAFT,

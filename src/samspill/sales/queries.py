@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from samspill.crm import queries as crm
 from samspill.organization import queries as organization
 from samspill.platform.errors import NotFound
+from samspill.platform.money import vat_breakdown
 from samspill.platform.permissions import VIEW, restrict
 from samspill.sales.models import Order, Quote
-from samspill.sales.services.common import vat_breakdown
 
 CENT = Decimal("0.01")
 OPEN_QUOTE_STATUSES = (Quote.Status.DRAFT, Quote.Status.SENT)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -40,10 +40,10 @@ from samspill.parties.models import Party
 from samspill.platform import audit
 from samspill.platform.errors import Conflict, DomainError, NotFound, ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.money import HUNDRED, compute_line, money
 from samspill.platform.numbering import next_value
 from samspill.platform.permissions import require
 
-HUNDRED = Decimal("100")
 MAX_LINES = 500
 MAX_QUANTITY = Decimal("1e9")
 MAX_PRICE = Decimal("1e11")
@@ -62,10 +62,6 @@ HEADER_FIELDS = (
 
 class WrongState(Conflict):
     code = "wrong_state"
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _check(actor, perm: str) -> None:
@@ -137,12 +133,6 @@ def _sales_accounts() -> dict[str, Account]:
         assert account.default_vat_code is not None
         result.setdefault(account.default_vat_code.code, account)
     return result
-
-
-def compute_line(line: InvoiceLine) -> None:
-    gross = line.quantity * line.unit_price
-    line.net_amount = money(gross * (HUNDRED - line.discount_percent) / HUNDRED)
-    line.vat_amount = money(line.net_amount * line.vat_rate / HUNDRED)
 
 
 def vat_breakdown(lines) -> list[dict[str, Any]]:

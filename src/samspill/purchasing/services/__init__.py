@@ -1,7 +1,8 @@
 """Purchasing commands: the only code that writes the purchasing tables. Each is one
 transaction, takes `actor=` keyword-only and raises DomainErrors with codes."""
 
-from samspill.purchasing.services.common import LineInput, WrongState, vat_breakdown
+from samspill.platform.money import vat_breakdown
+from samspill.purchasing.services.common import LineInput, WrongState
 from samspill.purchasing.services.orders import (
     cancel_order,
     close_order,

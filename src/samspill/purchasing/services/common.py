@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from samspill.catalog.models import VAT_RATES
 from samspill.parties import queries as parties
 from samspill.platform import numbering
 from samspill.platform.errors import Conflict, ValidationFailed
+from samspill.platform.money import compute_line
+from samspill.platform.money import parse_decimal as _decimal
 from samspill.platform.permissions import require
 from samspill.purchasing.models import HUNDRED, PurchaseOrderLine, money
 
@@ -73,19 +75,6 @@ def resolve_supplier(value, errors: dict[str, list[str]]):
 def supplier_email(party) -> str:
     row = parties.party_list(None).filter(pk=party.pk).values("primary_email").first()
     return (row or {}).get("primary_email") or ""
-
-
-def _decimal(value, field: str, errors) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite():
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
-    return number
 
 
 @dataclass
@@ -192,44 +181,6 @@ def build_lines(
         compute_line(line)
         lines.append(line)
     return lines
-
-
-def compute_line(line: PurchaseOrderLine) -> None:
-    """Net amount after discount and the line's VAT, each rounded to øre."""
-    gross = line.quantity * line.unit_price
-    line.net_amount = money(gross * (HUNDRED - line.discount_percent) / HUNDRED)
-    line.vat_amount = (
-        money(line.net_amount * line.vat_rate / HUNDRED) if line.vat_rate else Decimal("0.00")
-    )
-
-
-@dataclass(frozen=True)
-class VatRow:
-    rate: Decimal | None
-    net: Decimal
-    vat: Decimal
-
-
-def vat_breakdown(lines: Iterable[PurchaseOrderLine]) -> list[VatRow]:
-    """Net and VAT per rate: the VAT of a rate is its net sum × rate, rounded once."""
-    nets: dict[Decimal | None, Decimal] = {}
-    for line in lines:
-        key = None if line.vat_rate is None else Decimal(line.vat_rate).quantize(Decimal("0.01"))
-        nets[key] = nets.get(key, Decimal("0")) + line.net_amount
-    rows = []
-    for rate in sorted(nets, key=lambda r: (r is None, -(r or 0))):
-        net = money(nets[rate])
-        rows.append(
-            VatRow(rate=rate, net=net, vat=money(net * rate / HUNDRED) if rate else money(0))
-        )
-    return rows
-
-
-def set_totals(order, lines: Iterable[PurchaseOrderLine]) -> None:
-    rows = vat_breakdown(lines)
-    order.net_total = money(sum((r.net for r in rows), Decimal("0")))
-    order.vat_total = money(sum((r.vat for r in rows), Decimal("0")))
-    order.total = order.net_total + order.vat_total
 
 
 def snapshot_lines(lines: Iterable[PurchaseOrderLine]) -> list[str]:

@@ -20,6 +20,7 @@ from samspill.inventory import services as inventory
 from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.money import set_totals
 from samspill.purchasing import events
 from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine, SupplierInfo
 from samspill.purchasing.services.common import (
@@ -34,7 +35,6 @@ from samspill.purchasing.services.common import (
     next_number,
     raise_if,
     resolve_supplier,
-    set_totals,
     snapshot_lines,
     supplier_email,
 )

@@ -2,7 +2,8 @@
 transaction, checks the actor's permission (when an actor is given), validates before it
 writes, records the change in the audit trail and publishes its event(s)."""
 
-from samspill.sales.services.common import LineInput, WrongState, vat_breakdown
+from samspill.platform.money import vat_breakdown
+from samspill.sales.services.common import LineInput, WrongState
 from samspill.sales.services.invoicing import invoice_order, invoiceable, order_for_invoicing
 from samspill.sales.services.orders import (
     CannotCancel,

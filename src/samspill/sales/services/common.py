@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -16,8 +16,10 @@ from samspill.catalog import queries as catalog
 from samspill.catalog.models import VAT_RATES
 from samspill.parties import queries as parties
 from samspill.platform.errors import Conflict, DomainError, ValidationFailed
+from samspill.platform.money import compute_line, set_totals
+from samspill.platform.money import parse_decimal as _decimal
 from samspill.platform.permissions import require
-from samspill.sales.models import HUNDRED, Line, money
+from samspill.sales.models import Line, money
 
 MAX_LINES = 500
 # The audit key of a document's lines; the history panel translates it with our catalogue.
@@ -90,19 +92,6 @@ def party_email(party, contact=None) -> str:
 
 
 # --- Lines and totals ---------------------------------------------------------------------
-
-
-def _decimal(value, field: str, errors, *, default=None) -> Decimal | None:
-    if value in (None, ""):
-        return default
-    try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite():
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
-    return number
 
 
 @dataclass
@@ -231,45 +220,6 @@ def build_lines(
         compute_line(line)
         lines.append(line)
     return lines
-
-
-def compute_line(line: Line) -> None:
-    """Net amount after discount and the line's VAT, each rounded to øre."""
-    gross = line.quantity * line.unit_price
-    line.net_amount = money(gross * (HUNDRED - line.discount_percent) / HUNDRED)
-    line.vat_amount = (
-        money(line.net_amount * line.vat_rate / HUNDRED) if line.vat_rate else Decimal("0.00")
-    )
-
-
-@dataclass(frozen=True)
-class VatRow:
-    rate: Decimal | None  # None: outside the VAT act
-    net: Decimal
-    vat: Decimal
-
-
-def vat_breakdown(lines: Iterable[Line]) -> list[VatRow]:
-    """Net and VAT per rate: the VAT of a rate is its net sum × rate, rounded once."""
-    nets: dict[Decimal | None, Decimal] = {}
-    for line in lines:
-        rate = line.vat_rate
-        key = None if rate is None else Decimal(rate).quantize(Decimal("0.01"))
-        nets[key] = nets.get(key, Decimal("0")) + line.net_amount
-    rows = []
-    for rate in sorted(nets, key=lambda r: (r is None, -(r or 0))):
-        net = money(nets[rate])
-        vat = money(net * rate / HUNDRED) if rate else Decimal("0.00")
-        rows.append(VatRow(rate=rate, net=net, vat=vat))
-    return rows
-
-
-def set_totals(document, lines: Iterable[Line]) -> None:
-    """The document's totals: net = Σ line nets, VAT = Σ VAT per rate (rounded per rate)."""
-    rows = vat_breakdown(lines)
-    document.net_total = money(sum((r.net for r in rows), Decimal("0")))
-    document.vat_total = money(sum((r.vat for r in rows), Decimal("0")))
-    document.total = document.net_total + document.vat_total
 
 
 def validate_currency(value: str, errors) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
+from samspill.platform.money import set_totals
 from samspill.platform.numbering import next_number
 from samspill.sales import events
 from samspill.sales.models import Language, Order, OrderLine, Quote, money
@@ -28,7 +29,6 @@ from samspill.sales.services.common import (
     resolve_contact,
     resolve_party,
     save_draft_changes,
-    set_totals,
     snapshot_lines,
     validate_currency,
 )

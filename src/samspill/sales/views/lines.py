@@ -15,9 +15,10 @@ from django.views import View
 
 from samspill.catalog import queries as catalog
 from samspill.catalog.models import normalize_sku
+from samspill.platform.money import set_totals, vat_breakdown
 from samspill.platform.views import PermissionRequiredMixin
 from samspill.sales.models import QuoteLine
-from samspill.sales.services.common import build_lines, set_totals, vat_breakdown
+from samspill.sales.services.common import build_lines
 
 FIELDS = ("sku", "quantity", "unit_price", "discount_percent", "description")
 
