@@ -34,7 +34,7 @@ from samspill.accounting.services.common import CENT
 from samspill.catalog import queries as catalog
 from samspill.localization.no import chart
 from samspill.localization.no.models import VatCode
-from samspill.localization.no.queries import vat_code_for_category
+from samspill.localization.no.queries import vat_code_for_category, vat_codes_for_categories
 from samspill.organization import queries as organization
 from samspill.parties.models import Party
 from samspill.platform import audit
@@ -184,7 +184,7 @@ def _build_lines(raw_lines, *, invoice: Invoice, errors) -> list[InvoiceLine]:
     products = {p.pk: p for p in catalog.product_list(None).filter(pk__in=product_ids)}
     codes = {c.code: c for c in VatCode.objects.filter(direction=VatCode.Direction.SALES)}
     accounts = _sales_accounts()
-    category_codes: dict[str, VatCode] = {}
+    category_codes = vat_codes_for_categories(p.vat_category for p in products.values())
     result: list[InvoiceLine] = []
     to_price: list[tuple[InvoiceLine, Any]] = []
     for index, raw in enumerate(raw_lines):
@@ -303,6 +303,8 @@ def _build_lines(raw_lines, *, invoice: Invoice, errors) -> list[InvoiceLine]:
 
 
 def _header(invoice: Invoice, data: dict, errors, *, creating: bool) -> None:
+    company = organization.company()  # once: payment terms and base currency
+    base_currency = (company.base_currency if company else "") or "NOK"
     if "invoice_date" in data or creating:
         value = data.get("invoice_date") or timezone.localdate()
         if not isinstance(value, date):
@@ -321,7 +323,6 @@ def _header(invoice: Invoice, data: dict, errors, *, creating: bool) -> None:
         else:
             invoice.payment_days = int(days)
     elif creating:
-        company = organization.company()
         invoice.payment_days = company.invoice_payment_days if company else 14
     due = data.get("due_date")
     if due not in (None, ""):
@@ -341,7 +342,7 @@ def _header(invoice: Invoice, data: dict, errors, *, creating: bool) -> None:
     else:
         invoice.due_date = invoice.invoice_date + timedelta(days=invoice.payment_days)
     if "currency" in data or creating:
-        currency = str(data.get("currency") or organization.base_currency()).strip().upper()
+        currency = str(data.get("currency") or base_currency).strip().upper()
         if len(currency) != 3 or not currency.isalpha():
             errors.setdefault("currency", []).append(
                 _("Choose a currency by its ISO 4217 code, such as NOK, EUR or SEK.")
@@ -353,7 +354,7 @@ def _header(invoice: Invoice, data: dict, errors, *, creating: bool) -> None:
             errors.setdefault("exchange_rate", []).append(_("Enter a positive exchange rate."))
         elif rate is not None:
             invoice.exchange_rate = rate.quantize(Decimal("0.000001"))
-    if invoice.currency == organization.base_currency():
+    if invoice.currency == base_currency:
         invoice.exchange_rate = Decimal("1")
     elif invoice.exchange_rate == 1 and "exchange_rate" not in data:
         errors.setdefault("exchange_rate", []).append(
