@@ -78,7 +78,12 @@ class InvoiceFilter(django_filters.FilterSet):
         label=_("Kind"), choices=Invoice.Kind.choices, empty_label=_("All")
     )
     party = django_filters.NumberFilter(label=_("Party no."), field_name="party_id")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],
+        empty_label=_("All"),
+        method="by_overdue",
+    )
 
     class Meta:
         model = Invoice
@@ -95,9 +100,9 @@ class InvoiceFilter(django_filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         from samspill.accounting.queries.invoices import overdue_q
 
-        if value is None:
+        if value not in ("true", "false"):
             return queryset
-        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+        return queryset.filter(overdue_q()) if value == "true" else queryset.exclude(overdue_q())
 
 
 class PaymentFilter(django_filters.FilterSet):

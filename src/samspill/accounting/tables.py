@@ -254,7 +254,8 @@ class InvoiceTable(tables.Table):
     due_date = tables.DateColumn(verbose_name=_("Due date"))
     currency = tables.Column(verbose_name=_("Currency"))
     total = tables.Column(verbose_name=_("Total incl. VAT"), attrs=NUM)
-    open_amount = tables.Column(verbose_name=_("Open"), attrs=NUM)
+    # What is open is kept in the ledger, in NOK also for an invoice in another currency.
+    open_amount = tables.Column(verbose_name=_("Open (NOK)"), attrs=NUM)
     state = tables.Column(verbose_name=_("State"))
     kid = tables.Column(verbose_name=_("KID"))
 
