@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samspill.accounting.models import Account, Invoice, Journal, JournalEntry, Payment
+from samspill.platform.filters import yes_no_filter
 
 
 def _date():
@@ -17,7 +18,7 @@ class AccountFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Type"), choices=Account.Kind.choices, empty_label=_("All types")
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = yes_no_filter(_("Active"))
 
     class Meta:
         model = Account

@@ -15,6 +15,7 @@ from samspill.automation.models import (
     Webhook,
     WebhookDelivery,
 )
+from samspill.platform.filters import yes_no_filter
 
 
 def _search():
@@ -30,7 +31,7 @@ class RuleFilter(django_filters.FilterSet):
     event_type = django_filters.ChoiceFilter(
         label=_("Event"), choices=definitions.event_choices, empty_label=_("All")
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"), widget=forms.NullBooleanSelect)
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = Rule
@@ -50,7 +51,7 @@ class RuleRunFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"), choices=RuleRun.Outcome.choices, empty_label=_("All")
     )
-    dry_run = django_filters.BooleanFilter(label=_("Test run"), widget=forms.NullBooleanSelect)
+    dry_run = yes_no_filter(_("Test run"))
 
     class Meta:
         model = RuleRun
@@ -59,7 +60,7 @@ class RuleRunFilter(django_filters.FilterSet):
 
 class WebhookFilter(django_filters.FilterSet):
     q = _search()
-    is_active = django_filters.BooleanFilter(label=_("Active"), widget=forms.NullBooleanSelect)
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = Webhook

@@ -98,3 +98,16 @@ class AuditFilterSet(django_filters.FilterSet):
 
     def filter_until(self, queryset, name, value):
         return queryset.filter(at__lt=_start_of_day(value + timedelta(days=1)))
+
+
+class YesNoAll(forms.NullBooleanSelect):
+    """The select of a yes/no filter: "All" when not chosen (Django's own says "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def yes_no_filter(label, **kwargs) -> django_filters.BooleanFilter:
+    """A filter on a yes/no field: All / Yes / No."""
+    return django_filters.BooleanFilter(label=label, widget=YesNoAll(), **kwargs)

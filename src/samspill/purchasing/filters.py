@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samspill.platform.filters import yes_no_filter
 from samspill.purchasing.models import PurchaseOrder, PurchaseOrderLine, ReorderRule, SupplierInfo
 from samspill.purchasing.queries import OPEN_STATUSES
 
@@ -38,7 +39,7 @@ class PurchaseOrderFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=PurchaseOrder.Status.choices, empty_label=_("All statuses")
     )
-    open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
+    open = yes_no_filter(_("Open only"), method="filter_open")
     party = django_filters.NumberFilter(label=_("Supplier id"), field_name="party_id")
     ordered_from = _date(_("Date from"), "order_date", "gte")
     ordered_to = _date(_("Date to"), "order_date", "lte")
@@ -122,7 +123,7 @@ class ReorderRuleFilterSet(django_filters.FilterSet):
         method=_product_search,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU or supplier")}),
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = ReorderRule

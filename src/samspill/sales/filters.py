@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samspill.platform.filters import yes_no_filter
 from samspill.sales.models import Order, Quote
 from samspill.sales.queries import OPEN_QUOTE_STATUSES
 
@@ -29,7 +30,7 @@ class QuoteFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Quote.Status.choices, empty_label=_("All statuses")
     )
-    open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
+    open = yes_no_filter(_("Open only"), method="filter_open")
     party = django_filters.NumberFilter(label=_("Customer id"), field_name="party_id")
     issued_from = django_filters.DateFilter(
         label=_("Date from"),

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samspill.platform.filters import yes_no_filter
 from samspill.platform.permissions import ROLES
 from samspill.users.models import User
 
@@ -24,10 +25,7 @@ class UserFilter(django_filters.FilterSet):
         empty_label=_("All roles"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    is_active = django_filters.BooleanFilter(
-        label=_("Active"),
-        widget=forms.NullBooleanSelect(attrs={"class": "form-select"}),
-    )
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = User
