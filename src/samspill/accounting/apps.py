@@ -12,6 +12,8 @@ class AccountingConfig(AppConfig):
         from samspill.accounting import events, queries  # noqa: F401  (registers events)
         from samspill.accounting.models import (
             Account,
+            BankStatement,
+            BankStatementLine,
             FiscalYear,
             Invoice,
             InvoiceLine,
@@ -42,6 +44,8 @@ class AccountingConfig(AppConfig):
         register_model(InvoiceLine)
         register_model(Payment)
         register_model(PaymentAllocation)
+        register_model(BankStatement)
+        register_model(BankStatementLine)
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation
@@ -71,6 +75,7 @@ class AccountingConfig(AppConfig):
             "journalline",
             "invoice",
             "payment",
+            "bankstatement",
         )
         view = [f"accounting.view_{m}" for m in models]
         grant(["management"], *view)
