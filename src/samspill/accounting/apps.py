@@ -93,6 +93,13 @@ class AccountingConfig(AppConfig):
             (_("Invoices"), "accounting:invoice_list", "accounting.view_invoice", "receipt", 8),
             (_("Payments"), "accounting:payment_list", "accounting.view_payment", "cash-coin", 9),
             (
+                _("Bank statements"),
+                "accounting:bank_statement_list",
+                "accounting.view_bankstatement",
+                "bank",
+                9,
+            ),
+            (
                 _("Journal entries"),
                 "accounting:entry_list",
                 "accounting.view_journalentry",

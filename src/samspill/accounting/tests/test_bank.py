@@ -321,3 +321,63 @@ def test_api_imports_lists_accepts_books_and_refuses(
 def test_api_needs_the_right(ledger, company, api, make_user):
     client = api(make_user("sales"))
     assert client.get("/api/v1/accounting/bank-statements").status_code == 403
+
+
+def test_pages_upload_list_accept_and_book(
+    ledger, customer, company, finance, login, django_assert_max_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    paid = make_invoice(customer)
+    proposed = make_invoice(customer, price="400")
+    content = camt(
+        entry("1250.00", kid=paid.kid, ref="K"),
+        entry("500.00", name="Fjord Kaffe AS", text="faktura", ref="N"),
+        entry("12.50", text="Renter", ref="R"),
+    )
+    client = login(finance)
+    page = client.get("/accounting/bank/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'action="/accounting/bank/import/"' in html and 'type="file"' in html
+    assert 'href="/accounting/bank/"' in html  # the nav entry
+
+    response = client.post(
+        "/accounting/bank/import/", {"file": SimpleUploadedFile("s.xml", content)}
+    )
+    statement = BankStatement.objects.get()
+    assert response.status_code == 302 and response.url == f"/accounting/bank/{statement.pk}/"
+    again = client.post(
+        "/accounting/bank/import/", {"file": SimpleUploadedFile("s.xml", content)}, follow=True
+    )
+    assert "Kontoutskrift STMT-2026-03 er importert fra før." in again.content.decode()  # nb user
+    assert BankStatement.objects.count() == 1
+
+    with django_assert_max_num_queries(12):
+        detail = client.get(f"/accounting/bank/{statement.pk}/")
+    html = detail.content.decode()
+    kid_line, name_line, other = statement.lines.order_by("position")
+    assert f'data-line="{kid_line.pk}" data-state="matched"' in html
+    assert f'data-line="{name_line.pk}" data-state="proposed"' in html
+    assert f'action="/accounting/bank/lines/{name_line.pk}/accept/"' in html
+    assert f'action="/accounting/bank/lines/{other.pk}/book/"' in html
+
+    assert client.post(f"/accounting/bank/lines/{name_line.pk}/accept/").status_code == 302
+    assert Invoice.objects.get(pk=proposed.pk).state == Invoice.State.PAID
+    client.post(f"/accounting/bank/lines/{other.pk}/book/", {"account": "8050"})
+    assert BankStatementLine.objects.get(pk=other.pk).state == "booked"
+
+    for _n in range(3):
+        bank.import_camt053(camt(statement=f"X{_n}"), actor=None)
+    with django_assert_max_num_queries(12):
+        listed = client.get("/accounting/bank/?statement_id=X")
+    assert listed.content.decode().count('href="/accounting/bank/') >= 3
+    export = client.get("/accounting/bank/?_export=csv")
+    assert export.status_code == 200
+    rows = export.content.decode().splitlines()
+    assert len(rows) == 5 and rows[1].startswith("X2,")
+
+
+def test_pages_need_the_right(ledger, company, login, make_user):
+    client = login(make_user("sales"))
+    assert client.get("/accounting/bank/").status_code == 403
