@@ -162,6 +162,16 @@ class AccountingConfig(AppConfig):
                 search=invoice_queries.search,
             )
         )
+        from samspill.accounting.queries import bank as bank_queries
+
+        registry.register_search(
+            registry.SearchProvider(
+                key="bank-statements",
+                label=_("Bank statements"),
+                permission="accounting.view_bankstatement",
+                search=bank_queries.search,
+            )
+        )
         from samspill.accounting.views.invoices import party_invoices
 
         registry.register_party_panel(

@@ -55,3 +55,27 @@ def line(pk, user=None) -> BankStatementLine:
     if row is None:
         raise NotFound(_("The bank statement line does not exist."))
     return row
+
+
+def search(user, query: str, limit: int):
+    """Bank statements by statement id, or by a line's KID or bank reference."""
+    from django.urls import reverse
+
+    from samspill.platform.registry import SearchHit
+
+    text = query.strip()
+    if len(text) < 3:
+        return []
+    lines = BankStatementLine.objects.filter(Q(kid=text) | Q(bank_reference=text))
+    rows = statements(user).filter(
+        Q(statement_id__istartswith=text) | Q(pk__in=lines.values("statement_id"))
+    )[:limit]
+    return [
+        SearchHit(
+            kind=_("Bank statement"),
+            title=row.statement_id,
+            url=reverse("accounting:bank_statement_detail", args=[row.pk]),
+            subtitle=f"{row.account} · {row.period_end or ''}",
+        )
+        for row in rows
+    ]

@@ -381,3 +381,15 @@ def test_pages_upload_list_accept_and_book(
 def test_pages_need_the_right(ledger, company, login, make_user):
     client = login(make_user("sales"))
     assert client.get("/accounting/bank/").status_code == 403
+
+
+def test_global_search_finds_a_statement_by_id_and_by_kid(ledger, customer, company, finance):
+    from samspill.platform import registry
+
+    invoice = make_invoice(customer)
+    [statement] = bank.import_camt053(camt(entry("1250.00", kid=invoice.kid)), actor=None)
+    url = f"/accounting/bank/{statement.pk}/"
+    for query in ("STMT-2026", invoice.kid):
+        found = {p.key: hits for p, hits in registry.search(finance, query)}
+        assert [(h.title, h.url) for h in found["bank-statements"]] == [("STMT-2026-03", url)]
+    assert "bank-statements" not in {p.key for p, _h in registry.search(finance, "nothing")}
