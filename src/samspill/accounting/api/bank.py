@@ -19,7 +19,7 @@ router = Router(tags=["accounting"])
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 
-class StatementLineOut(Schema):
+class BankStatementLineOut(Schema):
     id: int
     position: int
     date: dt.date
@@ -37,7 +37,7 @@ class StatementLineOut(Schema):
     entry_id: int | None
 
 
-class StatementSummaryOut(Schema):
+class BankStatementSummaryOut(Schema):
     id: int
     statement_id: str
     account: str
@@ -53,8 +53,8 @@ class StatementSummaryOut(Schema):
     unmatched_count: int
 
 
-class StatementOut(StatementSummaryOut):
-    lines: list[StatementLineOut]
+class BankStatementOut(BankStatementSummaryOut):
+    lines: list[BankStatementLineOut]
 
     @staticmethod
     def resolve_lines(obj):
@@ -66,7 +66,7 @@ class BookIn(Schema):
 
 
 @router.get(
-    "/bank-statements", response=list[StatementSummaryOut], summary="Imported bank statements"
+    "/bank-statements", response=list[BankStatementSummaryOut], summary="Imported bank statements"
 )
 @paginate
 def list_statements(request):
@@ -76,7 +76,7 @@ def list_statements(request):
 
 @router.post(
     "/bank-statements",
-    response={201: list[StatementOut]},
+    response={201: list[BankStatementOut]},
     summary="Import a camt.053 bank statement file and match its lines",
 )
 def import_statement(request, file: File[UploadedFile]):
@@ -91,7 +91,7 @@ def import_statement(request, file: File[UploadedFile]):
 
 
 @router.get(
-    "/bank-statements/{statement_id}", response=StatementOut, summary="One statement with lines"
+    "/bank-statements/{statement_id}", response=BankStatementOut, summary="One statement with lines"
 )
 def get_statement(request, statement_id: int):
     require(request.user, "accounting.view_bankstatement")
@@ -100,7 +100,7 @@ def get_statement(request, statement_id: int):
 
 @router.post(
     "/bank-statements/lines/{line_id}/accept",
-    response=StatementLineOut,
+    response=BankStatementLineOut,
     summary="Accept the proposed invoice: the line pays it",
 )
 def accept_line(request, line_id: int):
@@ -109,7 +109,7 @@ def accept_line(request, line_id: int):
 
 @router.post(
     "/bank-statements/lines/{line_id}/book",
-    response=StatementLineOut,
+    response=BankStatementLineOut,
     summary="Book a line against an account (bank on the other side)",
 )
 def book_line(request, line_id: int, payload: BookIn):
