@@ -12,6 +12,8 @@ class AccountingConfig(AppConfig):
         from samspill.accounting import events, queries  # noqa: F401  (registers events)
         from samspill.accounting.models import (
             Account,
+            BankStatement,
+            BankStatementLine,
             FiscalYear,
             Invoice,
             InvoiceLine,
@@ -42,6 +44,8 @@ class AccountingConfig(AppConfig):
         register_model(InvoiceLine)
         register_model(Payment)
         register_model(PaymentAllocation)
+        register_model(BankStatement)
+        register_model(BankStatementLine)
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation
@@ -71,6 +75,7 @@ class AccountingConfig(AppConfig):
             "journalline",
             "invoice",
             "payment",
+            "bankstatement",
         )
         view = [f"accounting.view_{m}" for m in models]
         grant(["management"], *view)
@@ -87,6 +92,13 @@ class AccountingConfig(AppConfig):
         nav = [
             (_("Invoices"), "accounting:invoice_list", "accounting.view_invoice", "receipt", 8),
             (_("Payments"), "accounting:payment_list", "accounting.view_payment", "cash-coin", 9),
+            (
+                _("Bank statements"),
+                "accounting:bank_statement_list",
+                "accounting.view_bankstatement",
+                "bank",
+                9,
+            ),
             (
                 _("Journal entries"),
                 "accounting:entry_list",
@@ -148,6 +160,16 @@ class AccountingConfig(AppConfig):
                 label=_("Invoices"),
                 permission="accounting.view_invoice",
                 search=invoice_queries.search,
+            )
+        )
+        from samspill.accounting.queries import bank as bank_queries
+
+        registry.register_search(
+            registry.SearchProvider(
+                key="bank-statements",
+                label=_("Bank statements"),
+                permission="accounting.view_bankstatement",
+                search=bank_queries.search,
             )
         )
         from samspill.accounting.views.invoices import party_invoices

@@ -223,3 +223,29 @@ class InvoicePaid(Event):
     @classmethod
     def summarize(cls, payload):
         return gettext("Invoice %(number)s paid") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class BankStatementImported(Event):
+    """A camt.053 bank statement was imported: `lines` booked entries, of which `matched`
+    paid an invoice by KID and `proposed` wait for acceptance; `party_ids` are the
+    customers whose invoices were paid."""
+
+    type = "accounting.bank_statement.imported"
+    description = _("A bank statement was imported")
+    subject_fields = {"statement_id": "bank_statement", "party_ids": "party"}
+
+    statement_id: int
+    reference: str
+    account: str
+    lines: int
+    matched: int
+    proposed: int
+    party_ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload):
+        return (
+            gettext("Bank statement %(reference)s imported: %(lines)s lines, %(matched)s matched")
+            % payload
+        )

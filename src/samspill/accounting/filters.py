@@ -3,7 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspill.accounting.models import Account, Invoice, Journal, JournalEntry, Payment
+from samspill.accounting.models import (
+    Account,
+    BankStatement,
+    Invoice,
+    Journal,
+    JournalEntry,
+    Payment,
+)
 from samspill.platform.filters import yes_no_filter
 
 
@@ -118,3 +125,17 @@ class PaymentFilter(django_filters.FilterSet):
     class Meta:
         model = Payment
         fields = ["party", "date_from", "date_to"]
+
+
+class BankStatementFilter(django_filters.FilterSet):
+    statement_id = django_filters.CharFilter(label=_("Statement"), lookup_expr="icontains")
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="period_end", lookup_expr="gte", widget=_date()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="period_end", lookup_expr="lte", widget=_date()
+    )
+
+    class Meta:
+        model = BankStatement
+        fields = ["statement_id", "date_from", "date_to"]

@@ -506,3 +506,110 @@ class PaymentAllocation(models.Model):
 
     def __str__(self):
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+# --- Bank statements (ISO 20022 camt.053) ---------------------------------------------------
+
+
+class BankStatement(models.Model):
+    """A statement of the company's bank account imported from the bank (camt.053): its
+    period, opening and closing balance and the file as it came, kept as evidence."""
+
+    account = models.CharField(_("bank account"), max_length=34)
+    statement_id = models.CharField(_("statement id"), max_length=35)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    opening_balance = models.DecimalField(
+        _("opening balance"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    closing_balance = models.DecimalField(
+        _("closing balance"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    source = models.TextField(_("source file"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "statement_id"], name="bank_statement_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement_id
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounting:bank_statement_detail", args=[self.pk])
+
+
+class BankStatementLine(models.Model):
+    """One booked entry of a statement: money in (positive) or out (negative), the KID or
+    other reference the payer gave, and how far it is matched with the books."""
+
+    class State(models.TextChoices):
+        UNMATCHED = "unmatched", _("Unmatched")
+        PROPOSED = "proposed", _("Proposed")
+        MATCHED = "matched", _("Matched")
+        BOOKED = "booked", _("Booked")
+
+    statement = models.ForeignKey(BankStatement, models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    kid = models.CharField(_("KID"), max_length=35, blank=True, db_index=True)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    counterparty_name = models.CharField(_("counterparty"), max_length=140, blank=True)
+    counterparty_account = models.CharField(_("counterparty account"), max_length=34, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=35, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.UNMATCHED
+    )
+    proposed_invoice = models.ForeignKey(
+        Invoice,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed invoice"),
+    )
+    confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)
+    payment = models.ForeignKey(
+        Payment,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+    entry = models.ForeignKey(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("journal entry"),
+    )
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["statement", "position"]
+        indexes = [models.Index(fields=["state"], name="bank_line_state")]
+
+    def __str__(self):
+        return f"{self.date} {self.amount} {self.kid or self.text}"[:80]

@@ -1,7 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from samspill.accounting.models import Account, Invoice, JournalEntry, JournalLine, Payment
+from samspill.accounting.models import (
+    Account,
+    BankStatement,
+    Invoice,
+    JournalEntry,
+    JournalLine,
+    Payment,
+)
 from samspill.accounting.queries.ledger import cents
 
 NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
@@ -305,4 +312,33 @@ class PaymentTable(tables.Table):
     class Meta:
         model = Payment
         fields = ("date", "party", "amount", "prepayment", "reference", "voucher")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class BankStatementTable(tables.Table):
+    statement_id = tables.LinkColumn(
+        "accounting:bank_statement_detail", args=[tables.A("pk")], verbose_name=_("Statement")
+    )
+    account = tables.Column(verbose_name=_("Bank account"))
+    period_end = tables.DateColumn(verbose_name=_("To"))
+    closing_balance = tables.Column(verbose_name=_("Closing balance"), attrs=NUM)
+    line_count = tables.Column(verbose_name=_("Lines"), attrs=NUM)
+    matched_count = tables.Column(verbose_name=_("Matched"), attrs=NUM)
+    proposed_count = tables.Column(verbose_name=_("Proposed"), attrs=NUM)
+    unmatched_count = tables.Column(verbose_name=_("Unmatched"), attrs=NUM)
+    imported_at = tables.DateTimeColumn(verbose_name=_("Imported"))
+
+    class Meta:
+        model = BankStatement
+        fields = (
+            "statement_id",
+            "account",
+            "period_end",
+            "closing_balance",
+            "line_count",
+            "matched_count",
+            "proposed_count",
+            "unmatched_count",
+            "imported_at",
+        )
         attrs = {"class": "table table-hover align-middle"}

@@ -55,6 +55,19 @@ urlpatterns = [
         "invoices/<int:pk>/ehf/", views.InvoiceDownloadView.as_view(kind="ehf"), name="invoice_ehf"
     ),
     path("payments/", views.PaymentListPage.as_view(), name="payment_list"),
+    path("bank/", views.BankStatementListPage.as_view(), name="bank_statement_list"),
+    path("bank/import/", views.BankStatementImportView.as_view(), name="bank_statement_import"),
+    path("bank/<int:pk>/", views.BankStatementDetailView.as_view(), name="bank_statement_detail"),
+    path(
+        "bank/lines/<int:pk>/accept/",
+        views.BankLineActionView.as_view(action="accept"),
+        name="bank_line_accept",
+    ),
+    path(
+        "bank/lines/<int:pk>/book/",
+        views.BankLineActionView.as_view(action="book"),
+        name="bank_line_book",
+    ),
     path("accounts/", views.AccountListPage.as_view(), name="account_list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),

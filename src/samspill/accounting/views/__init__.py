@@ -1,6 +1,12 @@
 """Pages of accounting: the ledger (`ledger`), the financial reports (`reports`) and
 customer invoices and payments (`invoices`)."""
 
+from samspill.accounting.views.bank import (
+    BankLineActionView,
+    BankStatementDetailView,
+    BankStatementImportView,
+    BankStatementListPage,
+)
 from samspill.accounting.views.invoices import (
     InvoiceActionView,
     InvoiceCreateView,
@@ -44,6 +50,10 @@ __all__ = [
     "AccountListPage",
     "AccountStatementView",
     "BalanceSheetView",
+    "BankLineActionView",
+    "BankStatementDetailView",
+    "BankStatementImportView",
+    "BankStatementListPage",
     "EntryActionView",
     "EntryCreateView",
     "EntryDetailView",
