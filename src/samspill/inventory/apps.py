@@ -97,6 +97,20 @@ class InventoryConfig(AppConfig):
                 "clipboard-check",
                 42,
             ),
+            (
+                _("Production orders"),
+                "inventory:production_list",
+                "inventory.view_productionorder",
+                "gear",
+                42,
+            ),
+            (
+                _("Bills of materials"),
+                "inventory:bom_list",
+                "inventory.view_billofmaterials",
+                "list-nested",
+                42,
+            ),
             (_("Locations"), "inventory:location_list", "inventory.view_location", "diagram-3", 43),
             (
                 _("Stock value"),

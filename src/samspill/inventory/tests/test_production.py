@@ -270,3 +270,147 @@ def test_ledger_nets_to_zero_within_stock(ops, bom, stocked):
     assert JournalEntry.objects.count() == entries  # 1460 out and in: nothing to book
     assert balance("1460") == stock_before
     assert balance("4300") == Decimal(0)
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def test_production_over_the_api(api, ops, sales, parts, stocked, stock):
+    client = api(ops)
+    created = client.post(
+        "/api/v1/inventory/boms",
+        {
+            "product_id": parts["table"].pk,
+            "quantity": "1",
+            "lines": [
+                {"product_id": parts["leg"].pk, "quantity": "4"},
+                {"product_id": parts["top"].pk, "quantity": "1", "unit": "pcs"},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    bom_id = created.json()["id"]
+    assert [line["sku"] for line in created.json()["lines"]] == ["LEG", "TOP"]
+    order = client.post(
+        "/api/v1/inventory/productions",
+        {"bom_id": bom_id, "quantity": "2"},
+        content_type="application/json",
+    )
+    assert order.status_code == 201, order.content
+    body = order.json()
+    assert body["state"] == "draft" and body["number"] == f"WH/MO/{body['id']:05d}"
+    confirmed = client.post(f"/api/v1/inventory/productions/{body['id']}/confirm").json()
+    assert confirmed["state"] == "confirmed"
+    assert [Decimal(line["reserved"]) for line in confirmed["lines"]] == [8, 2]
+    forbidden = api(sales).post(f"/api/v1/inventory/productions/{body['id']}/done")
+    assert forbidden.status_code == 403
+    done = client.post(f"/api/v1/inventory/productions/{body['id']}/done").json()
+    assert done["state"] == "done"
+    assert Decimal(done["value"]) == Decimal("146.66")  # 8 × 10.00 + 2 × 33.33
+    listing = client.get("/api/v1/inventory/productions?state=done").json()
+    assert listing["count"] == 1 and listing["items"][0]["sku"] == "TABLE"
+    assert client.get("/api/v1/inventory/boms").json()["count"] == 1
+
+
+def test_api_bad_bom_is_422_and_shortage_409_writing_nothing(api, ops, parts, bom, stock):
+    client = api(ops)
+    bad = client.post(
+        "/api/v1/inventory/boms",
+        {"product_id": parts["leg"].pk, "lines": [{"product_id": parts["leg"].pk, "quantity": 1}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert bad["Content-Type"].startswith("application/problem+json")
+    assert bad.json()["errors"] == {
+        "lines.0.product": ["A product cannot be a component of itself."]
+    }
+    assert BillOfMaterials.objects.count() == 1
+    order = services.create_production(actor=ops, bom=bom, quantity=1)
+    services.confirm_production(actor=ops, order=order)
+    short = client.post(f"/api/v1/inventory/productions/{order.pk}/done")
+    assert short.status_code == 409
+    assert short.json()["code"] == "insufficient_stock"
+    assert not StockMove.objects.filter(production=order).exists()
+    assert client.get("/api/v1/inventory/productions/999999").status_code == 404
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_bom_form_and_list(login, ops, parts):
+    from django.urls import reverse
+
+    client = login(ops)
+    assert client.get(reverse("inventory:bom_create")).status_code == 200
+    bad = client.post(
+        reverse("inventory:bom_create"),
+        {"sku": "TABLE", "quantity": "1", "sku_0": "TABLE", "qty_0": "1"},
+    )
+    assert bad.status_code == 422
+    assert "A product cannot be a component of itself." in bad.text
+    assert not BillOfMaterials.objects.exists()
+    response = client.post(
+        reverse("inventory:bom_create"),
+        {"sku": "TABLE", "quantity": "1", "sku_0": "LEG", "qty_0": "4", "unit_0": "pcs"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("inventory:bom_list"))
+    assert "LEG × 4 pcs" in page.text
+    export = client.get(reverse("inventory:bom_list") + "?_export=csv")
+    assert "TABLE" in export.content.decode()
+
+
+def test_production_pages_confirm_done_and_shortage(login, ops, sales, bom, parts, put, stock):
+    from django.urls import reverse
+
+    client = login(ops)
+    assert (
+        bom.product.sku
+        in client.get(reverse("inventory:production_create") + f"?bom={bom.pk}").text
+    )
+    created = client.post(
+        reverse("inventory:production_create"),
+        {"bom": bom.pk, "quantity": "1", "warehouse": "HOVED"},
+    )
+    assert created.status_code == 302
+    order = ProductionOrder.objects.get()
+    url = reverse("inventory:production_detail", args=[order.pk])
+    assert created.url == url
+    assert client.post(url, {"action": "confirm"}).status_code == 302
+    short = client.post(url, {"action": "done"})
+    assert short.status_code == 422
+    assert "There is not enough LEG at HOVED/LAGER: 4.000 pcs missing." in short.text
+    assert not StockMove.objects.filter(production=order).exists()
+    put(parts["leg"], 4)
+    put(parts["top"], 1)
+    put(parts["screw"], 8)
+    assert client.post(url, {"action": "done"}).status_code == 302
+    order.refresh_from_db()
+    assert order.state == ProductionOrder.State.DONE
+    assert login(sales).post(url, {"action": "cancel"}).status_code == 403
+    listing = client.get(reverse("inventory:production_list") + "?state=done")
+    assert order.number in listing.text
+
+
+def test_production_list_has_a_fixed_number_of_queries(
+    login, ops, bom, stocked, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    for quantity in (1, 2, 3):
+        order = services.create_production(actor=ops, bom=bom, quantity=quantity)
+        services.confirm_production(actor=ops, order=order)
+    client = login(ops)
+    client.get(reverse("inventory:production_list"))
+    with django_assert_max_num_queries(12) as captured:
+        client.get(reverse("inventory:production_list"))
+    few = len(captured)
+    for quantity in (4, 5, 6, 7):
+        services.create_production(actor=ops, bom=bom, quantity=quantity)
+    with django_assert_max_num_queries(few):
+        response = client.get(reverse("inventory:production_list"))
+    assert response.text.count("WH/MO/") >= 7
+    client.get(reverse("inventory:bom_list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("inventory:bom_list"))
