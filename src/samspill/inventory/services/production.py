@@ -116,7 +116,7 @@ def create_bom(
                 _("A product cannot be a component of itself.")
             )
             continue
-        unit = catalog.units().filter(code__iexact=unit_code).first()
+        unit = catalog.units().filter(code__iexact=unit_code).first() or component.unit
         rows.append((component, amount, unit))
     if not errors and _makes_cycle(finished.pk, {component.pk for component, _a, _u in rows}):
         errors.setdefault("lines", []).append(
