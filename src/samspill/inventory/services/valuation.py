@@ -2,7 +2,8 @@
 average cost per product (company-wide) takes in each receipt at its purchase price; and
 when accounting is set up, each business document that moves stock books one ledger
 entry (receipt Dr 1460 / Cr 2985, delivery Dr 4300 / Cr 1460, return the other way,
-adjustments and counts 1460 against 4390).
+adjustments and counts 1460 against 4390; a production order's components out and
+finished goods in, both against 4300 at the same value, net to nothing and book nothing).
 
 Both run inside `apply_moves`, in the caller's transaction: a move and its value, the
 average cost and the ledger entry commit together or not at all."""

@@ -414,3 +414,22 @@ def test_production_list_has_a_fixed_number_of_queries(
     client.get(reverse("inventory:bom_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("inventory:bom_list"))
+
+
+def test_global_search_finds_production_orders(ops, sales, bom):
+    from samspill.inventory.search import search_hits
+
+    order = services.create_production(actor=ops, bom=bom, quantity=1)
+    hits = search_hits(ops, order.number, 10)
+    assert [(hit.title, hit.url) for hit in hits] == [(order.number, order.get_absolute_url())]
+    assert order.number in [hit.title for hit in search_hits(sales, "WH/MO", 10)]
+
+
+def test_norwegian_messages(ops, parts):
+    from django.utils import translation
+
+    with translation.override("nb"), pytest.raises(ValidationFailed) as error:
+        services.create_bom(
+            actor=ops, product=parts["table"], lines=[{"product": parts["table"].pk, "quantity": 1}]
+        )
+    assert str(error.value.message) == "En vare kan ikke være komponent i seg selv."
