@@ -52,7 +52,7 @@ def test_bill_of_materials_and_production_order(page, live_server, make_user, si
     expect(page.get_by_test_id("production-state")).to_have_text("Kladd")
     page.get_by_role("button", name="Bekreft").click()
     expect(page.get_by_test_id("production-state")).to_have_text("Bekreftet")
-    page.get_by_role("button", name="Ferdig").click()
+    page.get_by_role("button", name="Utført").click()
     expect(page.locator("main")).to_contain_text("SAG")
     expect(page.get_by_test_id("production-state")).to_have_text("Bekreftet")
     screenshot(page, "3-short")
@@ -64,8 +64,8 @@ def test_bill_of_materials_and_production_order(page, live_server, make_user, si
         quantity=Decimal(2),
         reason="Start",
     )
-    page.get_by_role("button", name="Ferdig").click()
-    expect(page.get_by_test_id("production-state")).to_have_text("Ferdig")
+    page.get_by_role("button", name="Utført").click()
+    expect(page.get_by_test_id("production-state")).to_have_text("Utført")
     order = ProductionOrder.objects.get()
     assert order.value == Decimal("401.00")  # 2 × 80.00 + 2 × 120.50
     screenshot(page, "4-done")
