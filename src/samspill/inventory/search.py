@@ -1,5 +1,6 @@
 """What inventory plugs into the shell: global search by delivery number (or the sales
-order number), by production order number and by lot or serial number; the open deliveries on the party 360 view."""
+order number), by production order number and by lot or serial number; the open
+deliveries on the party 360 view."""
 
 from __future__ import annotations
 
