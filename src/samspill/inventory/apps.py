@@ -56,6 +56,10 @@ class InventoryConfig(AppConfig):
             models.Receipt,
             models.ReceiptLine,
             models.ProductCost,
+            models.BillOfMaterials,
+            models.BomLine,
+            models.ProductionOrder,
+            models.ProductionLine,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)
@@ -72,6 +76,8 @@ class InventoryConfig(AppConfig):
             "inventory.change_stockcount",
             "inventory.post_stockcount",
             "inventory.change_receipt",
+            "inventory.add_billofmaterials",
+            "inventory.change_productionorder",
         )
 
         for label, url_name, perm, icon, order in (
@@ -89,6 +95,20 @@ class InventoryConfig(AppConfig):
                 "inventory:count_list",
                 "inventory.view_stockcount",
                 "clipboard-check",
+                42,
+            ),
+            (
+                _("Production orders"),
+                "inventory:production_list",
+                "inventory.view_productionorder",
+                "gear",
+                42,
+            ),
+            (
+                _("Bills of materials"),
+                "inventory:bom_list",
+                "inventory.view_billofmaterials",
+                "list-nested",
                 42,
             ),
             (_("Locations"), "inventory:location_list", "inventory.view_location", "diagram-3", 43),

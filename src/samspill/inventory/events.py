@@ -209,3 +209,62 @@ class ReceiptCancelled(Event):
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
         return gettext("Receipt %(number)s will not arrive") % payload
+
+
+PRODUCTION_SUBJECTS = {"production_id": "production", "product_id": "product"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionConfirmed(Event):
+    type: ClassVar[str] = "inventory.production.confirmed"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A production order was confirmed and its components reserved")
+    subject_fields: ClassVar[dict[str, str]] = PRODUCTION_SUBJECTS
+
+    production_id: int
+    number: str
+    product_id: int
+    quantity: str
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Production order %(number)s was confirmed") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionDone(Event):
+    """Finished goods were made: `components` = [{"product_id", "quantity", "value"}]
+    consumed; `unit_cost` and `value` of what was produced (NOK)."""
+
+    type: ClassVar[str] = "inventory.production.done"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A production order was done: components consumed, goods made")
+    subject_fields: ClassVar[dict[str, str]] = PRODUCTION_SUBJECTS
+
+    production_id: int
+    number: str
+    product_id: int
+    quantity: str
+    unit_cost: str
+    value: str
+    components: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Production order %(number)s was done") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionCancelled(Event):
+    type: ClassVar[str] = "inventory.production.cancelled"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("A production order was cancelled and its reservations released")
+    subject_fields: ClassVar[dict[str, str]] = PRODUCTION_SUBJECTS
+
+    production_id: int
+    number: str
+    product_id: int
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("Production order %(number)s was cancelled") % payload

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samspill.inventory.models import (
+    BillOfMaterials,
     Delivery,
     Location,
+    ProductionOrder,
     Receipt,
     StockCount,
     StockLevel,
@@ -191,3 +193,40 @@ class StockValueFilterSet(django_filters.FilterSet):
         return stock_value(
             data.get("at"), data.get("q") or "", user=self.request.user if self.request else None
         )
+
+
+class BomFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU")}),
+    )
+
+    class Meta:
+        model = BillOfMaterials
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(product__sku__icontains=value) | Q(lines__product__sku__icontains=value)
+        ).distinct()
+
+
+class ProductionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or SKU")}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=ProductionOrder.State.choices, empty_label=_("All states")
+    )
+
+    class Meta:
+        model = ProductionOrder
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(product__sku__icontains=value))

@@ -184,6 +184,7 @@ class StockMove(models.Model):
         COUNT = "count", _("Stock count")
         TRANSFER = "transfer", _("Transfer")
         RECEIPT = "receipt", _("Receipt")
+        PRODUCTION = "production", _("Production")
 
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
@@ -228,6 +229,14 @@ class StockMove(models.Model):
     receipt = models.ForeignKey(
         "Receipt",
         verbose_name=_("receipt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moves",
+    )
+    production = models.ForeignKey(
+        "ProductionOrder",
+        verbose_name=_("production order"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -608,3 +617,140 @@ class ProductCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.average_cost}"
+
+
+class BillOfMaterials(models.Model):
+    """What it takes to make a product: the quantity of the finished product one bill
+    makes and the components (product, quantity, unit) consumed for it."""
+
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = qty_field(_("quantity"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bill of materials")
+        verbose_name_plural = _("bills of materials")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_bom_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"BOM {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:bom_list") + f"#bom-{self.pk}"
+
+
+class BomLine(models.Model):
+    """A component of a bill of materials, in the unit it was entered in."""
+
+    bom = models.ForeignKey(
+        BillOfMaterials,
+        verbose_name=_("bill of materials"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("component"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = qty_field(_("quantity"))
+    unit = models.ForeignKey(
+        "catalog.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_bomline_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bom_id}: {self.product_id} × {self.quantity}"
+
+
+class ProductionOrder(models.Model):
+    """Making a quantity of a product from a bill of materials in a warehouse
+    (WH/MO/00001): confirmed, it reserves the components; done, it consumes them into the
+    production location and brings the finished goods from there into stock."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = qty_field(_("quantity"))
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+"
+    )
+    bom = models.ForeignKey(
+        BillOfMaterials,
+        verbose_name=_("bill of materials"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("production order")
+        verbose_name_plural = _("production orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_mo_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:production_detail", args=[self.pk])
+
+
+class ProductionLine(models.Model):
+    """A component a production order consumes (in the component's unit), what is
+    reserved for it at the warehouse's stock location and what was consumed."""
+
+    order = models.ForeignKey(
+        ProductionOrder,
+        verbose_name=_("production order"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("component"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = qty_field(_("quantity"))
+    reserved = qty_field(_("reserved"))
+    done = qty_field(_("done"))
+
+    class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_mo_line_positive"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0) & Q(reserved__lte=models.F("quantity")),
+                name="inventory_mo_line_reserved_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.product_id} × {self.quantity}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspill.inventory.models import (
+    BillOfMaterials,
     Delivery,
     DeliveryLine,
     DeliveryPick,
@@ -22,6 +23,8 @@ from samspill.inventory.models import (
     Lot,
     LotLevel,
     ProductCost,
+    ProductionLine,
+    ProductionOrder,
     ProductTracking,
     Receipt,
     ReceiptLine,
@@ -97,15 +100,24 @@ def on_hand_from_moves() -> dict[tuple[int, int], Decimal]:
 
 
 def reserved_from_deliveries() -> dict[tuple[int, int], Decimal]:
-    """(product, location) -> reserved, aggregated from the open delivery lines."""
+    """(product, location) -> reserved, aggregated from the open delivery lines and the
+    confirmed production orders' components."""
     rows = (
         DeliveryLine.objects.filter(delivery__state__in=Delivery.OPEN, reserved__gt=0)
         .values("product_id", "delivery__warehouse__stock_location_id")
         .annotate(total=Sum("reserved"))
     )
-    return {
+    result = {
         (r["product_id"], r["delivery__warehouse__stock_location_id"]): r["total"] for r in rows
     }
+    for r in (
+        ProductionLine.objects.filter(order__state=ProductionOrder.State.CONFIRMED, reserved__gt=0)
+        .values("product_id", "order__warehouse__stock_location_id")
+        .annotate(total=Sum("reserved"))
+    ):
+        key = (r["product_id"], r["order__warehouse__stock_location_id"])
+        result[key] = result.get(key, Decimal(0)) + r["total"]
+    return result
 
 
 def lot_stock(product_id: int) -> list[LotLevel]:
@@ -375,3 +387,30 @@ def warehouse_levels(product_ids, warehouse_ids) -> dict[tuple[int, int], tuple[
         (row["product_id"], row["location__warehouse_id"]): (row["on_hand"], row["reserved"])
         for row in rows
     }
+
+
+def boms(actor) -> QuerySet[BillOfMaterials]:
+    """The active bills of materials (product and component lines prefetched)."""
+    return (
+        restrict(BillOfMaterials.objects.filter(is_active=True), actor, VIEW)
+        .select_related("product__unit")
+        .prefetch_related("lines__product", "lines__unit")
+        .order_by("product__sku", "pk")
+    )
+
+
+def production_orders(actor) -> QuerySet[ProductionOrder]:
+    return restrict(ProductionOrder.objects.all(), actor, VIEW).select_related(
+        "product__unit", "warehouse"
+    )
+
+
+def production_order(actor, pk) -> ProductionOrder:
+    order = (
+        production_orders(actor).prefetch_related("lines__product__unit").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if order is None:
+        raise NotFound(_("There is no production order with this id."))
+    return order

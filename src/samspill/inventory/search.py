@@ -1,5 +1,6 @@
 """What inventory plugs into the shell: global search by delivery number (or the sales
-order number) and by lot or serial number; the open deliveries on the party 360 view."""
+order number), by production order number and by lot or serial number; the open
+deliveries on the party 360 view."""
 
 from __future__ import annotations
 
@@ -38,6 +39,16 @@ def search_hits(user, q: str, limit: int) -> list[SearchHit]:
                 ),
             )
             for receipt in queries.search_receipts(user, q, limit)
+        ]
+    if allowed(user, "inventory.view_productionorder") and q.strip():
+        hits += [
+            SearchHit(
+                kind=_("Production order"),
+                title=order.number,
+                url=order.get_absolute_url(),
+                subtitle=f"{order.product.sku} · {order.get_state_display()}",
+            )
+            for order in queries.production_orders(user).filter(number__icontains=q.strip())[:limit]
         ]
     if allowed(user, "inventory.view_lot"):
         hits += [

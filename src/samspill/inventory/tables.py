@@ -8,7 +8,14 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samspill.inventory.models import Delivery, Receipt, StockCount, StockLevel
+from samspill.inventory.models import (
+    BillOfMaterials,
+    Delivery,
+    ProductionOrder,
+    Receipt,
+    StockCount,
+    StockLevel,
+)
 
 NUM = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -196,3 +203,106 @@ def _unit_cost(record):
     if not record["quantity"]:
         return None
     return (record["value"] / record["quantity"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+class BomTable(tables.Table):
+    product = tables.Column(verbose_name=_("Product"), order_by=("product__sku",))
+    quantity = tables.Column(verbose_name=_("Quantity"), attrs={"td": {"class": "text-end"}})
+    components = tables.Column(verbose_name=_("Components"), empty_values=(), orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    produce = tables.Column(
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+    )
+
+    class Meta:
+        model = BillOfMaterials
+        fields = ("product", "quantity", "components", "created_at")
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No bills of materials.")
+
+    def render_product(self, record):
+        return format_html(
+            '<span id="bom-{}">{}</span> <span class="text-body-secondary small">{}</span>',
+            record.pk,
+            record.product.sku,
+            record.product.name,
+        )
+
+    def value_product(self, record):
+        return record.product.sku
+
+    def render_quantity(self, record):
+        return f"{number_format(record.quantity.normalize())} {record.product.unit.code}"
+
+    def value_quantity(self, record):
+        return record.quantity
+
+    def render_components(self, record):
+        return ", ".join(
+            f"{line.product.sku} × {number_format(line.quantity.normalize())} {line.unit.code}"
+            for line in record.lines.all()
+        )
+
+    def render_produce(self, record):
+        return format_html(
+            '<a class="btn btn-outline-primary btn-sm" href="{}?bom={}">{}</a>',
+            reverse("inventory:production_create"),
+            record.pk,
+            _("Produce"),
+        )
+
+
+class ProductionTable(tables.Table):
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    product = tables.Column(verbose_name=_("Product"), order_by=("product__sku",))
+    quantity = tables.Column(verbose_name=_("Quantity"), attrs={"td": {"class": "text-end"}})
+    warehouse = tables.Column(verbose_name=_("Warehouse"), order_by=("warehouse__code",))
+    state = tables.Column(verbose_name=_("State"))
+    value = tables.Column(verbose_name=_("Value"), attrs={"td": {"class": "text-end"}})
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), short=True)
+    done_at = tables.DateTimeColumn(verbose_name=_("Done"), short=True)
+
+    class Meta:
+        model = ProductionOrder
+        fields = (
+            "number",
+            "product",
+            "quantity",
+            "warehouse",
+            "state",
+            "value",
+            "created_at",
+            "done_at",
+        )
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No production orders.")
+
+    def render_product(self, record):
+        return record.product.sku
+
+    def render_warehouse(self, record):
+        return record.warehouse.code
+
+    def render_quantity(self, record):
+        return f"{number_format(record.quantity.normalize())} {record.product.unit.code}"
+
+    def value_quantity(self, record):
+        return record.quantity
+
+    def render_value(self, record):
+        return number_format(record.value, 2, force_grouping=True)
+
+    def render_state(self, record):
+        css = {
+            "draft": "text-bg-light",
+            "confirmed": "text-bg-warning",
+            "done": "text-bg-success",
+            "cancelled": "text-bg-secondary",
+        }[record.state]
+        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+
+    def value_state(self, record):
+        return record.get_state_display()

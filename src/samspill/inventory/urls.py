@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from samspill.inventory import views
-from samspill.inventory.views import receipts, valuation
+from samspill.inventory.views import production, receipts, valuation
 
 app_name = "inventory"
 urlpatterns = [
@@ -17,5 +17,14 @@ urlpatterns = [
     path("value/", valuation.StockValueView.as_view(), name="stock_value"),
     path("counts/", views.CountListView.as_view(), name="count_list"),
     path("counts/<int:pk>/", views.CountDetailView.as_view(), name="count_detail"),
+    path("boms/", production.BomListView.as_view(), name="bom_list"),
+    path("boms/new/", production.BomCreateView.as_view(), name="bom_create"),
+    path("production/", production.ProductionListView.as_view(), name="production_list"),
+    path("production/new/", production.ProductionCreateView.as_view(), name="production_create"),
+    path(
+        "production/<int:pk>/",
+        production.ProductionDetailView.as_view(),
+        name="production_detail",
+    ),
     path("locations/", views.LocationListView.as_view(), name="location_list"),
 ]

@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from samspill.catalog import queries as catalog
 from samspill.inventory import queries, services
+from samspill.inventory.api.production import router as production_router
 from samspill.inventory.api.schemas import (
     AdjustmentIn,
     CountDetailOut,
@@ -42,6 +43,7 @@ from samspill.platform.pagination import paginate
 from samspill.platform.permissions import require
 
 router = Router(tags=["inventory"])
+router.add_router("", production_router)
 
 
 def _delivery_out(delivery):

@@ -19,6 +19,13 @@ from samspill.inventory.services.deliveries import (
     receive_return,
     ship,
 )
+from samspill.inventory.services.production import (
+    cancel_production,
+    confirm_production,
+    create_bom,
+    create_production,
+    finish_production,
+)
 from samspill.inventory.services.receipts import (
     close_receipts_for_order,
     create_receipt,
@@ -34,14 +41,19 @@ __all__ = [
     "apply_moves",
     "cancel",
     "cancel_for_order",
+    "cancel_production",
     "check_availability",
     "clear_picks",
     "close_receipts_for_order",
+    "confirm_production",
+    "create_bom",
     "create_count",
     "create_delivery_for_order",
     "create_location",
+    "create_production",
     "create_receipt",
     "ensure_setup",
+    "finish_production",
     "get_warehouse",
     "pick",
     "pick_reserved",

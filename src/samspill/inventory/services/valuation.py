@@ -2,7 +2,8 @@
 average cost per product (company-wide) takes in each receipt at its purchase price; and
 when accounting is set up, each business document that moves stock books one ledger
 entry (receipt Dr 1460 / Cr 2985, delivery Dr 4300 / Cr 1460, return the other way,
-adjustments and counts 1460 against 4390).
+adjustments and counts 1460 against 4390; a production order's components out and
+finished goods in, both against 4300 at the same value, net to nothing and book nothing).
 
 Both run inside `apply_moves`, in the caller's transaction: a move and its value, the
 average cost and the ledger entry commit together or not at all."""
@@ -55,14 +56,37 @@ def _is_receipt(move: StockMove, kinds: dict[int, str]) -> bool:
     )
 
 
+def _is_produced(move: StockMove, kinds: dict[int, str]) -> bool:
+    """Finished goods of a production order coming into stock: valued at what the
+    order's components were worth."""
+    return (
+        kinds[move.from_location_id] == Location.Kind.PRODUCTION
+        and kinds[move.to_location_id] == Location.Kind.INTERNAL
+        and move.production_id is not None
+    )
+
+
+def _is_consumed(move: StockMove, kinds: dict[int, str]) -> bool:
+    return (
+        kinds[move.from_location_id] == Location.Kind.INTERNAL
+        and kinds[move.to_location_id] == Location.Kind.PRODUCTION
+        and move.production_id is not None
+    )
+
+
 def value_moves(moves: list[StockMove], kinds: dict[int, str]) -> None:
     """Give each move (not yet written) its unit cost and value. A receipt's move brings
     its purchase price (set by the caller) and updates the product's average cost:
     (on hand × average + quantity × price) / (on hand + quantity), on hand counted over
-    every internal location before the receipt. Every other move takes the average (the
-    catalog's cost price until the first receipt)."""
+    every internal location before the receipt. Finished goods of a production order
+    come in at exactly the value of the components it consumed in the same batch (their
+    unit cost = that value / quantity produced) and are mixed into the average the same
+    way. Every other move takes the average (the catalog's cost price until the first
+    receipt)."""
     product_ids = {move.product_id for move in moves}
-    receiving = {move.product_id for move in moves if _is_receipt(move, kinds)}
+    receiving = {
+        move.product_id for move in moves if _is_receipt(move, kinds) or _is_produced(move, kinds)
+    }
     costs = (
         {
             row.product_id: row
@@ -101,9 +125,30 @@ def value_moves(moves: list[StockMove], kinds: dict[int, str]) -> None:
             on_hand[pk] = total
             move.unit_cost = price
             changed.add(pk)
+        elif _is_produced(move, kinds):
+            continue  # valued below, once every component has its value
         else:
             move.unit_cost = average[pk]
         move.value = money(move.quantity * move.unit_cost)
+    for move in moves:
+        if not _is_produced(move, kinds):
+            continue
+        pk = move.product_id
+        consumed = sum(
+            (
+                other.value or ZERO
+                for other in moves
+                if other.production_id == move.production_id and _is_consumed(other, kinds)
+            ),
+            ZERO,
+        )
+        held = max(on_hand.get(pk) or ZERO, ZERO)
+        total = held + move.quantity
+        average[pk] = cost((held * average[pk] + consumed) / total)
+        on_hand[pk] = total
+        move.unit_cost = cost(consumed / move.quantity)
+        move.value = money(consumed)
+        changed.add(pk)
     if changed:
         update = [costs[pk] for pk in changed if pk in costs]
         for row in update:

@@ -23,3 +23,19 @@ def test_demo_stock_is_bulk_and_idempotent(ops, django_assert_max_num_queries):
     assert AuditEntry.objects.filter(content_type__model="stockmove").count() == stockable
     assert demo.load(actor=ops) == {"locations": 0, "products": 0}
     assert StockMove.objects.count() == stockable
+
+
+def test_demo_production_packs_cook_sets(ops):
+    from samspill.catalog import demo as catalog_demo
+    from samspill.inventory import demo_production
+    from samspill.inventory.models import ProductionOrder
+
+    catalog_demo.load(actor=None)
+    demo.load(actor=ops)
+    assert demo_production.load(actor=ops) == {"boms": 1, "orders": 1}
+    order = ProductionOrder.objects.get()
+    assert order.state == ProductionOrder.State.DONE
+    assert order.product.sku == "KJELE" and order.quantity >= 1
+    assert order.lines.get().quantity == order.quantity
+    assert order.value == sum(m.value for m in order.moves.exclude(product=order.product))
+    assert demo_production.load(actor=ops) == {"boms": 0, "orders": 0}

@@ -112,6 +112,7 @@ class Command(BaseCommand):
         from samspill.crm import demo as crm_demo
         from samspill.helpdesk import demo as helpdesk_demo
         from samspill.inventory import demo as inventory_demo
+        from samspill.inventory import demo_production as production_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.parties import queries as parties_queries
@@ -145,6 +146,10 @@ class Command(BaseCommand):
                 lambda: accounting_demo.load(actor=self.actor()),
             ),
             Step("Warehouse and opening stock", lambda: inventory_demo.load(actor=self.actor())),
+            Step(
+                "A bill of materials and a production order",
+                lambda: production_demo.load(actor=self.actor()),
+            ),
             Step(
                 "Suppliers' prices, reorder rules and purchase orders",
                 lambda: purchasing_demo.load(actor=self.actor()),
