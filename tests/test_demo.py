@@ -33,6 +33,13 @@ def test_demo_loads_the_company_and_a_second_run_adds_nothing(client):
     assert after_first["organization.Company"] == 1
     assert after_first["platform.Comment"] == 9  # three demo conversations
     assert after_first["platform.Notification"] > 0
+    # The bank statement: one customer paid by KID (matched at import and so paid), one
+    # proposed by name and amount, the bank's fee left to book.
+    from samspill.accounting.models import BankStatementLine
+
+    lines = BankStatementLine.objects.all()
+    assert sorted(line.state for line in lines) == ["matched", "proposed", "unmatched"]
+    assert lines.get(state="matched").payment_id is not None
     for username in DEMO_USERS:
         assert username in first
     assert DEMO_PASSWORD in first

@@ -107,7 +107,7 @@ class Command(BaseCommand):
 
     def steps(self) -> list[Step]:
         from samspill.accounting import demo as accounting_demo
-        from samspill.accounting import demo_invoices
+        from samspill.accounting import demo_bank, demo_invoices
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
         from samspill.helpdesk import demo as helpdesk_demo
@@ -158,6 +158,10 @@ class Command(BaseCommand):
             Step(
                 "Customer invoices, a credit note and payments",
                 lambda: demo_invoices.load(actor=self.actor()),
+            ),
+            Step(
+                "A bank statement, matched by KID",
+                lambda: demo_bank.load(actor=self.actor()),
             ),
             Step(
                 "Service queues, SLA policies and tickets",
