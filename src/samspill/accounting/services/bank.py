@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -341,17 +341,23 @@ def import_camt053(content: bytes | str, *, actor) -> list[BankStatement]:
     user = actor if actor is not None and actor.is_authenticated else None
     created: list[BankStatement] = []
     for item in parsed:
-        statement = BankStatement.objects.create(
-            account=item.account,
-            statement_id=item.statement_id,
-            currency=item.currency,
-            period_start=item.period_start,
-            period_end=item.period_end,
-            opening_balance=item.opening_balance,
-            closing_balance=item.closing_balance,
-            source=source,
-            imported_by=user,
-        )
+        try:  # another import of the same statement may have won the race since the check
+            with transaction.atomic():
+                statement = BankStatement.objects.create(
+                    account=item.account,
+                    statement_id=item.statement_id,
+                    currency=item.currency,
+                    period_start=item.period_start,
+                    period_end=item.period_end,
+                    opening_balance=item.opening_balance,
+                    closing_balance=item.closing_balance,
+                    source=source,
+                    imported_by=user,
+                )
+        except IntegrityError as exc:
+            raise AlreadyImported(
+                _("Statement %(id)s was imported before.") % {"id": item.statement_id}
+            ) from exc
         lines = BankStatementLine.objects.bulk_create(
             BankStatementLine(
                 statement=statement,

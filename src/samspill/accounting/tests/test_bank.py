@@ -192,6 +192,28 @@ def test_malformed_wrong_account_and_duplicate_write_nothing(ledger, customer, c
     assert OutboxEvent.objects.filter(type="accounting.bank_statement.imported").count() == 1
 
 
+def test_a_statement_imported_at_the_same_moment_is_a_conflict_not_an_error(
+    ledger, customer, company, monkeypatch
+):
+    """Two imports of one statement at once: both pass the check, the database's unique
+    constraint stops the second, which answers 409 like any repeated import."""
+    from django.db.models import QuerySet
+
+    invoice = make_invoice(customer)
+    bank.import_camt053(camt(entry("1000.00", kid=invoice.kid)), actor=None)
+    original = QuerySet.exists
+    monkeypatch.setattr(  # the other import's check ran before this one committed
+        QuerySet,
+        "exists",
+        lambda qs: False if qs.model is BankStatement else original(qs),
+    )
+    with pytest.raises(Conflict, match="Statement STMT-2026-03 was imported before") as caught:
+        bank.import_camt053(camt(entry("250.00", kid=invoice.kid)), actor=None)
+    assert caught.value.code == "already_imported"
+    assert BankStatement.objects.count() == 1
+    assert Payment.objects.count() == 1
+
+
 def test_the_bank_account_number_also_identifies_the_account(ledger, company):
     [statement] = bank.import_camt053(camt(iban="NO7112345678903"), actor=None)
     assert statement.lines.count() == 0
