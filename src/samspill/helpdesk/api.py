@@ -357,3 +357,6 @@ def move(
     ticket = _ticket(request, ticket_id)
     ACTIONS[action](ticket, actor=request.user)
     return _ticket(request, ticket_id)
+
+
+from samspill.helpdesk import api_channels  # noqa: E402, F401  (registers its endpoints)
