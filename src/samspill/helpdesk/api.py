@@ -17,7 +17,7 @@ from samspill.platform.permissions import require
 router = Router(tags=["helpdesk"])
 
 StatusName = Literal["new", "open", "pending_customer", "pending_internal", "resolved", "closed"]
-ChannelName = Literal["email", "chat", "web_form", "phone", "api"]
+ChannelName = Literal["email", "chat", "web_form", "phone", "api", "sms", "messaging"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
 
 

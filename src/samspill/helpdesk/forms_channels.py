@@ -84,13 +84,20 @@ class QueueForm(forms.Form):
         label=_("Email"), required=False, help_text=_("The address customers write to.")
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Queue.objects.none(), required=False)
-    opens_at = forms.TimeField(label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    opens_at = forms.TimeField(
+        label=_("Opens at"),
+        initial="08:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
     closes_at = forms.TimeField(
-        label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Closes at"),
+        initial="16:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
     )
     workdays = forms.MultipleChoiceField(
         label=_("Working days"),
         choices=WEEKDAYS,
+        initial=["1", "2", "3", "4", "5"],
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     is_default = forms.BooleanField(label=_("Default queue"), required=False)

@@ -57,7 +57,11 @@ def test_agents_may_not_change_settings(login, agent, queue):
 
 def test_create_edit_and_delete_a_queue(login, manager, queue):
     client = login(manager)
-    assert client.get("/helpdesk/settings/queues/new/").status_code == 200
+    new = client.get("/helpdesk/settings/queues/new/").content.decode()
+    assert (
+        'value="08:00"' in new
+        and 'value="5" class="form-check-input" id="id_workdays_4" checked' in new
+    )
     bad = client.post(
         "/helpdesk/settings/queues/new/",
         {"name": "Evening", "opens_at": "18:00", "closes_at": "10:00", "workdays": ["1"]},
@@ -81,7 +85,7 @@ def test_create_edit_and_delete_a_queue(login, manager, queue):
     queue.refresh_from_db()
     assert not queue.is_default  # one default only
     form = client.get(f"/helpdesk/settings/queues/{evening.pk}/").content.decode()
-    assert 'value="Evening"' in form
+    assert 'value="Evening"' in form and 'value="16:00"' in form and 'value="22:00"' in form
     client.post(f"/helpdesk/settings/queues/{evening.pk}/delete/")
     assert not Queue.objects.filter(name="Evening").exists()
 
