@@ -145,6 +145,17 @@ def post(client, url, body):
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
+def test_api_call_list_has_a_fixed_number_of_queries(
+    api, ticket, agent, django_assert_max_num_queries
+):
+    for i in range(6):
+        services.log_call(actor=agent, ticket=ticket, phone=f"4123456{i}")
+    client = api(agent)
+    with django_assert_max_num_queries(8):
+        listed = client.get("/api/v1/helpdesk/calls?page_size=5")
+    assert listed.json()["count"] == 6 and len(listed.json()["items"]) == 5
+
+
 def test_api_posts_and_updates_a_call(api, queue, caller, agent):
     client = api(agent)
     body = {
