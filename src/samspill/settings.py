@@ -335,6 +335,12 @@ SAMSPILL = {
     # minimum into draft purchase orders, once a day (-1, the default: off).
     "REPLENISH_HOUR": int(os.environ.get("REPLENISH_HOUR", "-1")),
 }
+# Customer service contact form: websites (origins, e.g. https://www.firma.no) whose pages
+# may post to it from the browser (CORS) and be sent back to after an HTML post.
+HELPDESK_FORM_ORIGINS = env_list("HELPDESK_FORM_ORIGINS")
+# The key stored secrets (mailbox passwords, webhook secrets) are encrypted with; empty:
+# derived from SECRET_KEY. Changing it makes stored secrets unreadable (enter them again).
+SAMSPILL_SECRET_KEY = os.environ.get("SAMSPILL_SECRET_KEY", "")
 # Links in notification e-mails start with this (scheme and host, no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # `@paginate` from ninja without arguments uses the same pagination as samspill's.

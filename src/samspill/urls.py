@@ -18,6 +18,7 @@ urlpatterns = [
     path("purchasing/", include("samspill.purchasing.urls")),
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
+    path("help/contact/", include("samspill.helpdesk.public_urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

@@ -17,7 +17,7 @@ from samspill.platform.permissions import require
 router = Router(tags=["helpdesk"])
 
 StatusName = Literal["new", "open", "pending_customer", "pending_internal", "resolved", "closed"]
-ChannelName = Literal["email", "chat", "web_form", "phone", "api"]
+ChannelName = Literal["email", "chat", "web_form", "phone", "api", "sms", "messaging"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
 
 
@@ -357,3 +357,6 @@ def move(
     ticket = _ticket(request, ticket_id)
     ACTIONS[action](ticket, actor=request.user)
     return _ticket(request, ticket_id)
+
+
+from samspill.helpdesk import api_channels  # noqa: E402, F401  (registers its endpoints)

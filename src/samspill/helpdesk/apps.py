@@ -26,6 +26,9 @@ class HelpdeskConfig(AppConfig):
             models.Message,
             models.TicketLink,
             models.CannedResponse,
+            models.CallLog,
+            models.InboundEndpoint,
+            models.InboundDelivery,
         ):
             permissions.register_model(model)
         permissions.grant(
@@ -34,6 +37,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.view_queue",
             "helpdesk.view_slapolicy",
             "helpdesk.view_cannedresponse",
+            "helpdesk.view_calllog",
         )
         permissions.grant(
             SERVICE_ROLES,
@@ -41,6 +45,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.change_ticket",
             "helpdesk.reply_ticket",
             "helpdesk.merge_ticket",
+            "helpdesk.add_calllog",
         )
         permissions.grant(
             ["management"],
@@ -52,6 +57,16 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.change_slapolicy",
             "helpdesk.add_cannedresponse",
             "helpdesk.change_cannedresponse",
+            "helpdesk.delete_queue",
+            "helpdesk.change_mailbox",
+            "helpdesk.delete_mailbox",
+            "helpdesk.delete_slapolicy",
+            "helpdesk.delete_cannedresponse",
+            "helpdesk.view_inboundendpoint",
+            "helpdesk.add_inboundendpoint",
+            "helpdesk.change_inboundendpoint",
+            "helpdesk.delete_inboundendpoint",
+            "helpdesk.view_inbounddelivery",
         )
         records.register_record(
             models.Ticket,
@@ -68,6 +83,16 @@ class HelpdeskConfig(AppConfig):
                 permission="helpdesk.view_ticket",
                 icon="inbox",
                 order=40,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="admin",
+                label=_("Customer service settings"),
+                url_name="helpdesk:settings",
+                permission="helpdesk.add_queue",
+                icon="sliders",
+                order=62,
             )
         )
         registry.register_search(

@@ -78,8 +78,14 @@ def add_business_hours(start: datetime, hours: Decimal | float | int, hours_of: 
 
 def business_hours_between(start: datetime, end: datetime, hours_of: OpeningHours) -> Decimal:
     """Open time between two moments, in hours (2 decimals); 0 when end <= start."""
+    seconds = business_seconds_between(start, end, hours_of)
+    return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+def business_seconds_between(start: datetime, end: datetime, hours_of: OpeningHours) -> int:
+    """Open time between two moments, in whole seconds; 0 when end <= start."""
     if end <= start:
-        return Decimal("0")
+        return 0
     local_start = start.astimezone(hours_of.tz)
     local_end = end.astimezone(hours_of.tz)
     total = timedelta(0)
@@ -92,4 +98,4 @@ def business_hours_between(start: datetime, end: datetime, hours_of: OpeningHour
             if finish > begin:
                 total += finish - begin
         day += timedelta(days=1)
-    return (Decimal(total.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
+    return int(total.total_seconds())

@@ -1,7 +1,8 @@
 """Demo customer service: two queues (customer service on the Kundeservice team's hours and
 technical support), SLA policies by priority and for one key customer, canned responses in
-Norwegian, and tickets in every state with conversations (customer messages, answers and
-internal notes). Everything goes through the services; running it again adds nothing."""
+Norwegian, tickets in every state with conversations (customer messages, answers and
+internal notes), the calls of the phone tickets and an SMS webhook endpoint. Everything
+goes through the services; running it again adds nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from samspill.helpdesk import services
-from samspill.helpdesk.models import Queue, Ticket
+from samspill.helpdesk.models import InboundEndpoint, Queue, Ticket
 from samspill.organization import queries as organization
 from samspill.parties import queries as parties
 
@@ -145,7 +146,28 @@ def load(*, actor) -> dict[str, int]:
             at=now - timedelta(hours=6 * (len(STORIES) - index)),
         )
         count += 1
+        if channel == "phone":  # the call the ticket came from
+            services.log_call(
+                actor=actor,
+                ticket=ticket,
+                phone="+47 22 33 44 55",
+                direction="inbound",
+                outcome="answered",
+                duration_seconds=60 * (index + 2),
+                notes=body,
+                started_at=ticket.created_at,
+            )
         _play(ticket, state, actor, answer=channel != "email")
+    services.create_setting(
+        InboundEndpoint,
+        actor=actor,
+        name="SMS-leverandør (demo)",
+        slug="sms-demo",
+        signature_header="X-Signature",
+        mapping={"phone": "from", "text": "text", "external_id": "id"},
+        channel="sms",
+        queue=support,
+    )
     return {"queues": 2, "tickets": count}
 
 

@@ -191,3 +191,28 @@ class MailIgnored(Event):
 
     message_id: str
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallLogged(TicketEvent):
+    type: ClassVar[str] = "helpdesk.call.logged"
+    description: ClassVar[Any] = _("A phone call was logged on a ticket")
+    template: ClassVar[Any] = _("A phone call was logged on ticket %(number)s")
+
+    call_id: int
+    direction: str  # "inbound" or "outbound"
+    outcome: str  # "answered", "voicemail", "missed", "callback"
+    phone: str
+    duration_seconds: int
+    agent_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InboundRejected(Event):
+    """A webhook delivery that was refused (bad signature, unreadable body, no text)."""
+
+    type: ClassVar[str] = "helpdesk.inbound.rejected"
+    description: ClassVar[Any] = _("A message to a webhook endpoint was refused")
+
+    endpoint_id: int
+    reason: str

@@ -78,7 +78,8 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     use_ssl = models.BooleanField(_("TLS"), default=True)
     username = models.CharField(_("user name"), max_length=200)
-    password = models.CharField(_("password"), max_length=200)
+    # Fernet-encrypted (helpdesk.crypto); read and write it through `password`.
+    password_encrypted = models.TextField(_("password"), blank=True)
     folder = models.CharField(_("folder"), max_length=100, default="INBOX")
     is_active = models.BooleanField(_("active"), default=True)
     uid_validity = models.BigIntegerField(null=True, blank=True)
@@ -93,6 +94,18 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}/{self.folder}"
+
+    @property
+    def password(self) -> str:
+        from samspill.helpdesk.crypto import decrypt
+
+        return decrypt(self.password_encrypted)
+
+    @password.setter
+    def password(self, value: str) -> None:
+        from samspill.helpdesk.crypto import encrypt
+
+        self.password_encrypted = encrypt(value or "")
 
 
 class Priority(models.TextChoices):
@@ -149,6 +162,8 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", _("Web form")
     PHONE = "phone", _("Phone")
     API = "api", _("API")
+    SMS = "sms", _("SMS")
+    MESSAGING = "messaging", _("Messaging")
 
 
 class Ticket(models.Model):
@@ -209,6 +224,10 @@ class Ticket(models.Model):
     warn_at = models.DateTimeField(null=True, blank=True)
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
+    # The resolution clock stops while the ticket waits for the customer: since when, and
+    # the business seconds of earlier waits (the resolution target moves out by them).
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business seconds)"), default=0)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -349,3 +368,174 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CallLog(models.Model):
+    """A phone call about a ticket: inbound or outbound, how it went and what was said."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        MISSED = "missed", _("Missed")
+        CALLBACK = "callback", _("Callback requested")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="calls"
+    )
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    phone = models.CharField(_("phone number"), max_length=40)
+    party = models.ForeignKey(
+        "parties.Party",
+        verbose_name=_("caller"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"))
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The telephony system's id of the call: posting it again updates this log.
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="helpdesk_call_external_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["ticket", "started_at"], name="helpdesk_call_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.phone}"
+
+    @property
+    def duration_display(self) -> str:
+        minutes, seconds = divmod(self.duration_seconds, 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+class InboundEndpoint(models.Model):
+    """An inbound webhook for an SMS or messaging provider: POST
+    /api/v1/helpdesk/inbound/<slug>, signed with HMAC-SHA256 of the body under `secret`.
+    `mapping` names where the fields are in the provider's JSON (dotted paths)."""
+
+    MAPPING_KEYS = ("phone", "email", "name", "text", "external_id", "thread_id")
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("address name"), max_length=50, unique=True)
+    # Fernet-encrypted (helpdesk.crypto); read and write it through `secret`.
+    secret_encrypted = models.TextField(_("secret"), blank=True)
+    signature_header = models.CharField(
+        _("signature header"), max_length=100, default="X-Signature"
+    )
+    mapping = models.JSONField(_("field mapping"), default=dict, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default="sms")
+    queue = models.ForeignKey(
+        Queue,
+        verbose_name=_("queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_received_at = models.DateTimeField(_("last received"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def secret(self) -> str:
+        from samspill.helpdesk.crypto import decrypt
+
+        return decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from samspill.helpdesk.crypto import encrypt
+
+        self.secret_encrypted = encrypt(value or "")
+
+
+class InboundDelivery(models.Model):
+    """What an endpoint received: accepted (with the ticket it landed on), or rejected and
+    why (bad signature, unreadable body ...). Accepted external ids are unique per endpoint."""
+
+    class Result(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DUPLICATE = "duplicate", _("Duplicate")
+        REJECTED = "rejected", _("Rejected")
+
+    endpoint = models.ForeignKey(
+        InboundEndpoint,
+        verbose_name=_("webhook endpoint"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    thread_id = models.CharField(_("thread id"), max_length=200, blank=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    remote_addr = models.CharField(_("address"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "external_id"],
+                condition=Q(result="accepted") & ~Q(external_id=""),
+                name="helpdesk_delivery_external_id_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "thread_id"], name="helpdesk_delivery_thread"),
+            models.Index(fields=["endpoint", "sender"], name="helpdesk_delivery_sender"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id}: {self.result}"

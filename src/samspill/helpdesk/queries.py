@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from samspill.accounting import queries as accounting
 from samspill.helpdesk.models import (
     OPEN_STATUSES,
+    CallLog,
     CannedResponse,
+    InboundDelivery,
+    InboundEndpoint,
+    Mailbox,
     Message,
     Queue,
     SlaPolicy,
@@ -166,3 +170,42 @@ def party_figures(party) -> dict[str, int]:
 
 def recent_tickets(party, limit: int = 10) -> list[Ticket]:
     return list(Ticket.objects.filter(party=party).select_related("queue").order_by("-id")[:limit])
+
+
+# --- Channels: calls, webhook endpoints; the settings pages -----------------------------------
+
+
+def calls(user=None) -> QuerySet:
+    return restrict(
+        CallLog.objects.select_related("ticket", "agent", "party").order_by("-started_at", "-id"),
+        user,
+        VIEW,
+    )
+
+
+def ticket_calls(ticket: Ticket) -> list:
+    return list(
+        CallLog.objects.filter(ticket=ticket).select_related("agent").order_by("started_at", "id")
+    )
+
+
+def conversation_items(ticket: Ticket, talk: dict[str, list[Message]], calls_: list) -> list:
+    """What the customer wrote, our replies and the phone calls, oldest first."""
+    items: list[Any] = [*talk["customer"], *calls_]
+    return sorted(
+        items, key=lambda item: item.started_at if isinstance(item, CallLog) else item.created_at
+    )
+
+
+def mailboxes():
+    return Mailbox.objects.select_related("queue").order_by("queue__name", "username", "id")
+
+
+def inbound_endpoints():
+    return InboundEndpoint.objects.select_related("queue").order_by("name")
+
+
+def inbound_deliveries(limit: int = 20) -> list:
+    return list(
+        InboundDelivery.objects.select_related("endpoint", "ticket").order_by("-id")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspill.helpdesk import views
+from samspill.helpdesk import views, views_channels
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -17,4 +17,25 @@ urlpatterns = [
         name="message_split",
     ),
     path("tickets/<int:pk>/canned/", views.CannedView.as_view(), name="ticket_canned"),
+    path("calls/new/", views_channels.CallCreateView.as_view(), name="call_create"),
+    path("tickets/<int:pk>/calls/", views_channels.TicketCallView.as_view(), name="ticket_call"),
+    path("settings/", views_channels.SettingsView.as_view(), name="settings"),
+    path(
+        "settings/mailboxes/<int:pk>/test/",
+        views_channels.MailboxTestView.as_view(),
+        name="mailbox_test",
+    ),
+    path(
+        "settings/<str:kind>/new/", views_channels.SettingEditView.as_view(), name="setting_create"
+    ),
+    path(
+        "settings/<str:kind>/<int:pk>/",
+        views_channels.SettingEditView.as_view(),
+        name="setting_edit",
+    ),
+    path(
+        "settings/<str:kind>/<int:pk>/delete/",
+        views_channels.SettingDeleteView.as_view(),
+        name="setting_delete",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.views import View
 from samspill.helpdesk import queries, services
 from samspill.helpdesk.filters import TicketFilterSet
 from samspill.helpdesk.forms import NoteForm, ReplyForm, TicketForm
+from samspill.helpdesk.forms_channels import CallForm
 from samspill.helpdesk.models import OPEN_STATUSES, Message, Priority, Ticket
 from samspill.helpdesk.tables import TicketTable
 from samspill.platform import audit
@@ -147,6 +148,12 @@ class TicketDetailView(PermissionRequiredMixin, View):
             "actions": _actions(ticket),
             "timeline_entries": timeline("ticket", ticket.pk, limit=TIMELINE_LIMIT),
             "history": audit.history(ticket)[:20],
+            # the conversation with the phone calls in it; the form to log one
+            "conversation_items": queries.conversation_items(
+                ticket, talk, queries.ticket_calls(ticket)
+            ),
+            "call_form": CallForm(initial={"phone": ""}),
+            "can_log_call": allowed(request.user, "helpdesk.add_calllog"),
         }
         return render(request, "helpdesk/ticket_detail.html", context, status=status)
 

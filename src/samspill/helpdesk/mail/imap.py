@@ -87,3 +87,31 @@ def poll_all() -> int:
     return sum(
         poll_mailbox(m) for m in Mailbox.objects.filter(is_active=True).select_related("queue")
     )
+
+
+def test_login(mailbox: Mailbox) -> tuple[bool, str]:
+    """Log in and open the folder, as polling would (nothing is fetched): (ok, what
+    happened), for the "Test connection" button."""
+    from django.utils.translation import gettext as _
+
+    try:
+        client = _connect(mailbox)
+    except Exception as exc:
+        return False, _("Could not log in: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+    try:
+        status = client.select_folder(mailbox.folder, readonly=True)
+        count = int(status.get(b"EXISTS", 0))
+    except Exception as exc:
+        return False, _("Logged in, but the folder %(folder)s could not be opened: %(error)s") % {
+            "folder": mailbox.folder,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+    finally:
+        try:
+            client.logout()
+        except Exception:  # the connection is already gone
+            log.debug("imap logout failed", exc_info=True)
+    return True, _("Connected: %(count)s messages in %(folder)s.") % {
+        "count": count,
+        "folder": mailbox.folder,
+    }

@@ -4,12 +4,17 @@ customer by e-mail and applying the SLA."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samspill.helpdesk.businesshours import OpeningHours, add_business_hours
+from samspill.helpdesk.businesshours import (
+    OpeningHours,
+    add_business_hours,
+    business_seconds_between,
+)
 from samspill.helpdesk.models import Queue, SlaPolicy, Ticket
 from samspill.parties import queries as parties
 from samspill.parties import services as party_services
@@ -81,6 +86,41 @@ def customer_for_email(email: str, name: str = "", *, actor=None):
     return person, person
 
 
+def customer_for_phone(phone: str, name: str = ""):
+    """(party, contact) for a caller or an SMS sender, matched by the phone numbers of the
+    parties' contact points like customer_for_email; an unknown number becomes a new person
+    with that number."""
+    found = parties.find_duplicates(phones=[phone], limit=5)
+    persons = [p for p in found if p.kind == "person"]
+    if persons:
+        person = persons[0]
+        relation = parties.organizations_of(person).first()
+        return (relation.organization if relation else person), person
+    if found:
+        return found[0], None
+    display = (name or "").strip() or phone
+    first, _sep, last = display.partition(" ")
+    person = party_services.create_person(
+        actor=None,
+        first_name=first[:100] or phone,
+        last_name=last[:100],
+        roles=["customer"],
+        contact_points=[{"kind": "phone", "value": phone}],
+        force=True,
+    )
+    return person, person
+
+
+def match_phone(phone: str):
+    """The party that has this phone number (a person's organisation when it has one)."""
+    found = parties.find_duplicates(phones=[phone], limit=5) if phone else []
+    persons = [p for p in found if p.kind == "person"]
+    if persons:
+        relation = parties.organizations_of(persons[0]).first()
+        return relation.organization if relation else persons[0]
+    return found[0] if found else None
+
+
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The most specific policy: customer, then queue, then priority; empty matches all."""
     candidates = SlaPolicy.objects.filter(
@@ -112,8 +152,33 @@ def apply_sla(ticket: Ticket, policy: SlaPolicy | bool | None = True) -> None:
     hours = OpeningHours.of(ticket.queue)
     start = ticket.created_at
     ticket.first_response_due = add_business_hours(start, policy.first_response_hours, hours)
-    ticket.resolution_due = add_business_hours(start, policy.resolution_hours, hours)
+    ticket.resolution_due = add_business_hours(
+        start, policy.resolution_hours + paused_hours(ticket), hours
+    )
     refresh_next_due(ticket, hours)
+
+
+def paused_hours(ticket: Ticket) -> Decimal:
+    """The business hours the resolution clock stood still (finished waits)."""
+    return Decimal(ticket.sla_paused_seconds or 0) / Decimal(3600)
+
+
+def track_pause(ticket: Ticket, now: datetime) -> None:
+    """Stop the resolution clock when the ticket starts waiting for the customer; when it
+    stops waiting, add the business time it waited and move the resolution target out by it
+    (no save). Call after the status changed, before refresh_next_due."""
+    waiting = ticket.status == Ticket.Status.PENDING_CUSTOMER
+    if waiting and ticket.sla_paused_at is None:
+        ticket.sla_paused_at = now
+    elif not waiting and ticket.sla_paused_at is not None:
+        hours = OpeningHours.of(ticket.queue)
+        ticket.sla_paused_seconds += business_seconds_between(ticket.sla_paused_at, now, hours)
+        ticket.sla_paused_at = None
+        policy = ticket.sla_policy
+        if policy is not None:
+            ticket.resolution_due = add_business_hours(
+                ticket.created_at, policy.resolution_hours + paused_hours(ticket), hours
+            )
 
 
 def refresh_next_due(ticket: Ticket, hours: OpeningHours | None = None) -> None:
@@ -125,7 +190,11 @@ def refresh_next_due(ticket: Ticket, hours: OpeningHours | None = None) -> None:
     hours = hours or OpeningHours.of(ticket.queue)
     if ticket.first_response_at is None:
         ticket.next_due, target = ticket.first_response_due, policy.first_response_hours
+        fraction = target * policy.warning_percent / 100
+    elif ticket.sla_paused_at is not None:  # waiting for the customer: the clock stands
+        ticket.next_due = ticket.warn_at = None
+        return
     else:
         ticket.next_due, target = ticket.resolution_due, policy.resolution_hours
-    fraction = target * policy.warning_percent / 100
+        fraction = target * policy.warning_percent / 100 + paused_hours(ticket)
     ticket.warn_at = add_business_hours(ticket.created_at, fraction, hours)

@@ -26,6 +26,7 @@ from samspill.helpdesk.services.common import (
     next_number,
     raise_if,
     refresh_next_due,
+    track_pause,
 )
 from samspill.parties import queries as parties
 from samspill.platform import audit, records
@@ -253,6 +254,7 @@ def add_customer_message(
         ticket.status = S.OPEN
         ticket.resolved_at = None
     ticket.last_message_at = now
+    track_pause(ticket, now)
     refresh_next_due(ticket)
     ticket.save()
     publish(
@@ -340,6 +342,7 @@ def reply_to_customer(
     if status == S.RESOLVED:
         ticket.resolved_at = now
     ticket.last_message_at = now
+    track_pause(ticket, now)
     refresh_next_due(ticket)
     ticket.save()
     publish(
@@ -464,6 +467,7 @@ def _move(ticket: Ticket, to: str, *, actor) -> Ticket:
         ticket.resolved_at = ticket.resolved_at or now
     else:
         ticket.resolved_at = None
+    track_pause(ticket, now)
     refresh_next_due(ticket)
     ticket.save()
     audit.record("update", ticket, actor=actor, changes=audit.diff(before, audit.snapshot(ticket)))

@@ -4,7 +4,15 @@ services, idempotent."""
 import pytest
 
 from samspill.helpdesk import demo
-from samspill.helpdesk.models import CannedResponse, Message, Queue, SlaPolicy, Ticket
+from samspill.helpdesk.models import (
+    CallLog,
+    CannedResponse,
+    InboundEndpoint,
+    Message,
+    Queue,
+    SlaPolicy,
+    Ticket,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,4 +29,7 @@ def test_demo_covers_every_state_and_loads_once(make_user):
     kinds = set(Message.objects.values_list("kind", flat=True))
     assert kinds == {"customer", "reply", "note"}
     assert Ticket.objects.exclude(first_response_due=None).count() == 10
+    phone_tickets = Ticket.objects.filter(channel="phone").count()
+    assert CallLog.objects.count() == phone_tickets > 0
+    assert InboundEndpoint.objects.get().mapping["text"] == "text"
     assert demo.load(actor=actor) == {"queues": 0, "tickets": 0}
