@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from samspill.api.urls import api
+from samspill.helpdesk.views_chat import widget_js
 
 urlpatterns = [
     path("", include("samspill.web.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("purchasing/", include("samspill.purchasing.urls")),
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
+    path("chat/widget.js", widget_js, name="chat-widget"),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

@@ -357,3 +357,9 @@ def move(
     ticket = _ticket(request, ticket_id)
     ACTIONS[action](ticket, actor=request.user)
     return _ticket(request, ticket_id)
+
+
+# The web chat: the widget's public endpoints and the chat channels (helpdesk/chat_api.py).
+from samspill.helpdesk.chat_api import router as chat_router  # noqa: E402
+
+router.add_router("/chat", chat_router)

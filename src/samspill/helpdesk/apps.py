@@ -26,6 +26,8 @@ class HelpdeskConfig(AppConfig):
             models.Message,
             models.TicketLink,
             models.CannedResponse,
+            models.ChatChannel,
+            models.ChatConversation,
         ):
             permissions.register_model(model)
         permissions.grant(
@@ -34,6 +36,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.view_queue",
             "helpdesk.view_slapolicy",
             "helpdesk.view_cannedresponse",
+            "helpdesk.view_chatchannel",
         )
         permissions.grant(
             SERVICE_ROLES,
@@ -52,6 +55,8 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.change_slapolicy",
             "helpdesk.add_cannedresponse",
             "helpdesk.change_cannedresponse",
+            "helpdesk.add_chatchannel",
+            "helpdesk.change_chatchannel",
         )
         records.register_record(
             models.Ticket,
@@ -68,6 +73,16 @@ class HelpdeskConfig(AppConfig):
                 permission="helpdesk.view_ticket",
                 icon="inbox",
                 order=40,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="admin",
+                label=_("Web chat"),
+                url_name="helpdesk:chat_channels",
+                permission="helpdesk.change_chatchannel",
+                icon="chat-dots",
+                order=65,
             )
         )
         registry.register_search(

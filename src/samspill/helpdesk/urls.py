@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samspill.helpdesk import views
+from samspill.helpdesk.views_chat import urlpatterns as chat_urlpatterns
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -18,3 +19,5 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/canned/", views.CannedView.as_view(), name="ticket_canned"),
 ]
+
+urlpatterns += chat_urlpatterns  # the web chat (views_chat.py)

@@ -2,6 +2,8 @@
 is one transaction, checks the actor's permission (when an actor is given), audits and
 publishes its events."""
 
+from samspill.helpdesk.services import chat
+from samspill.helpdesk.services.chat import create_chat_channel, update_chat_channel
 from samspill.helpdesk.services.common import Collision, WrongState, apply_sla, policy_for
 from samspill.helpdesk.services.inbound import Received, receive_email
 from samspill.helpdesk.services.setup import (
@@ -39,9 +41,11 @@ __all__ = [
     "add_note",
     "apply_sla",
     "assign_ticket",
+    "chat",
     "check_sla",
     "close_ticket",
     "create_canned_response",
+    "create_chat_channel",
     "create_queue",
     "create_sla_policy",
     "link_record",
@@ -55,6 +59,7 @@ __all__ = [
     "split_message",
     "start_ticket",
     "unlink_record",
+    "update_chat_channel",
     "update_ticket",
     "wait_for_customer",
     "wait_internally",

@@ -327,7 +327,7 @@ def reply_to_customer(
         created_at=now,
         subject=reply_subject(ticket),
     )
-    if ticket.channel == Channel.EMAIL and ticket.customer_email:
+    if ticket.customer_email and (ticket.channel == Channel.EMAIL or _chat_by_email(ticket)):
         _thread_headers(ticket, message)
         message.from_email = ticket.queue.email or settings.DEFAULT_FROM_EMAIL
         message.to = ticket.customer_email
@@ -351,6 +351,12 @@ def reply_to_customer(
     if message.to:
         send_reply(ticket, message)  # an SMTP error rolls the whole reply back
     return message
+
+
+def _chat_by_email(ticket: Ticket) -> bool:
+    from samspill.helpdesk.services.chat import reply_by_email
+
+    return reply_by_email(ticket)
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -438,6 +444,10 @@ def _status_event(ticket: Ticket, previous: str, actor) -> None:
         publish(events.TicketClosed(**_base(ticket)), actor=actor)
     elif previous in (S.RESOLVED,) and ticket.status == S.OPEN:
         publish(events.TicketReopened(**_base(ticket)), actor=actor)
+    if ticket.channel == Channel.CHAT and ticket.status in (S.RESOLVED, S.CLOSED):
+        from samspill.helpdesk.services.chat import ticket_done
+
+        ticket_done(ticket, actor)  # the visitor's live chat ends
 
 
 @transaction.atomic
