@@ -118,3 +118,33 @@ def test_visitor_chats_with_an_agent_from_a_website(
     expect(widget.locator(".msg.agent")).to_have_count(2)
     visitor_context.close()
     assert errors == []
+
+
+def test_manager_adds_a_web_chat_and_copies_its_script_tag(
+    page, live_server, make_user, sign_in, screenshot
+):
+    from datetime import time
+
+    from samspill.helpdesk.models import ChatChannel, Queue
+
+    Queue.objects.create(name="Kundeservice", opens_at=time(8), closes_at=time(16), is_default=True)
+    sign_in(page, make_user("management"))
+    page.goto("/helpdesk/chat/")
+    page.get_by_role("link", name="Ny nettchat").click()
+    page.locator("#id_name").fill("Nettbutikken")
+    page.locator("#id_allowed_origins").fill("https://www.fjordkaffe.no\nikke en adresse")
+    page.locator("#chat-channel-form button[type=submit]").click()
+    expect(page.locator("#chat-channel-form")).to_contain_text("ikke en adresse")
+    page.locator("#id_allowed_origins").fill("https://www.fjordkaffe.no")
+    page.locator("#id_greeting").fill("Hei! Hva kan vi hjelpe med?")
+    page.locator("#chat-channel-form button[type=submit]").click()
+    channel = ChatChannel.objects.get()
+    expect(page.locator("#chat-script")).to_have_value(
+        re.compile(rf'/chat/widget\.js" data-channel="{channel.key}" async></script>$')
+    )
+    screenshot(page, "settings")
+    page.goto("/helpdesk/chat/")
+    expect(page.locator(f'[data-chat-channel="{channel.pk}"]')).to_contain_text(
+        "https://www.fjordkaffe.no"
+    )
+    screenshot(page, "list")

@@ -194,8 +194,8 @@ def update_chat_channel(channel: ChatChannel, *, actor, **changes) -> ChatChanne
     before = audit.snapshot(channel)
     _apply(channel, changes)
     channel.save()
-    changes = audit.diff(before, audit.snapshot(channel))
-    audit.record("update", channel, actor=actor, changes=changes)
+    diff = audit.diff(before, audit.snapshot(channel))
+    audit.record("update", channel, actor=actor, changes=diff)
     return channel
 
 
@@ -529,7 +529,8 @@ def visitor_end(conversation: ChatConversation) -> ChatConversation:
 
 
 def ticket_done(ticket: Ticket, actor) -> None:
-    """Called when a chat ticket is resolved or closed: its live chat ends."""
+    """Called when a chat ticket is resolved, closed or merged into another: its live chat
+    ends (a merged ticket's history is not shown to a visitor of the other one)."""
     conversation = ChatConversation.objects.filter(ticket_id=ticket.pk, ended_at=None).first()
     if conversation is not None:
         end_conversation(conversation, by=ChatConversation.EndedBy.AGENT, actor=actor)

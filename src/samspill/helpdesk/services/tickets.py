@@ -627,6 +627,10 @@ def merge_tickets(*, actor, survivor: Ticket, duplicate: Ticket) -> Ticket:
     for ticket in (survivor, duplicate):
         if ticket.status == S.CLOSED:
             raise WrongState(_("Ticket %(number)s is closed.") % {"number": ticket.number})
+    if duplicate.channel == Channel.CHAT:
+        from samspill.helpdesk.services.chat import ticket_done
+
+        ticket_done(duplicate, actor)  # the visitor's chat ends, with its transcript
     Message.objects.filter(ticket=duplicate).update(ticket=survivor)
     existing = set(survivor.links.values_list("record", flat=True))
     duplicate.links.exclude(record__in=existing).update(ticket=survivor)

@@ -415,3 +415,17 @@ def test_erasing_the_visitor_removes_their_chat_details(client, channel, make_us
     conversation.refresh_from_db()
     assert conversation.visitor_name == conversation.visitor_email == ""
     assert Message.objects.get(ticket=conversation.ticket).body in ("(erased)", "(slettet)")
+
+
+def test_merging_a_chat_ticket_ends_the_chat(client, channel, agent, customer, emitted):
+    token = start(client, channel)["token"]
+    chat_ticket = Ticket.objects.get()
+    kept = services.open_ticket(
+        actor=agent, subject="Older", body="Earlier question", channel="phone", party=customer
+    )
+    services.merge_tickets(actor=agent, survivor=kept, duplicate=chat_ticket)
+    polled = get(client, url(channel, "messages"), token).json()
+    assert polled["ended"] is True and polled["messages"] == []
+    assert "Earlier question" not in json.dumps(polled)
+    ended = [p for t, p in emitted() if t == "helpdesk.chat.ended"]
+    assert len(ended) == 1 and "Hvor er pakken min?" in ended[0]["transcript"]
