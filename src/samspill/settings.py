@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "samspill.platform.middleware.ChannelMiddleware",
     "axes.middleware.AxesMiddleware",
     "samspill.crm.middleware.WebLeadCorsMiddleware",
+    "samspill.helpdesk.chat_cors.ChatCorsMiddleware",
     "samspill.api.middleware.ProblemResponseMiddleware",
     "samspill.api.middleware.IdempotencyMiddleware",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from samspill.api.urls import api
+from samspill.helpdesk.views_chat import widget_js
 
 urlpatterns = [
     path("", include("samspill.web.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
     path("help/contact/", include("samspill.helpdesk.public_urls")),
+    path("chat/widget.js", widget_js, name="chat-widget"),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

@@ -360,3 +360,8 @@ def move(
 
 
 from samspill.helpdesk import api_channels  # noqa: E402, F401  (registers its endpoints)
+
+# The web chat: the widget's public endpoints and the chat channels (helpdesk/chat_api.py).
+from samspill.helpdesk.chat_api import router as chat_router  # noqa: E402
+
+router.add_router("/chat", chat_router)

@@ -29,6 +29,8 @@ class HelpdeskConfig(AppConfig):
             models.CallLog,
             models.InboundEndpoint,
             models.InboundDelivery,
+            models.ChatChannel,
+            models.ChatConversation,
         ):
             permissions.register_model(model)
         permissions.grant(
@@ -38,6 +40,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.view_slapolicy",
             "helpdesk.view_cannedresponse",
             "helpdesk.view_calllog",
+            "helpdesk.view_chatchannel",
         )
         permissions.grant(
             SERVICE_ROLES,
@@ -67,6 +70,8 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.change_inboundendpoint",
             "helpdesk.delete_inboundendpoint",
             "helpdesk.view_inbounddelivery",
+            "helpdesk.add_chatchannel",
+            "helpdesk.change_chatchannel",
         )
         records.register_record(
             models.Ticket,
@@ -93,6 +98,16 @@ class HelpdeskConfig(AppConfig):
                 permission="helpdesk.add_queue",
                 icon="sliders",
                 order=62,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="admin",
+                label=_("Web chat"),
+                url_name="helpdesk:chat_channels",
+                permission="helpdesk.change_chatchannel",
+                icon="chat-dots",
+                order=65,
             )
         )
         registry.register_search(

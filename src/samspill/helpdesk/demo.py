@@ -1,8 +1,8 @@
 """Demo customer service: two queues (customer service on the Kundeservice team's hours and
 technical support), SLA policies by priority and for one key customer, canned responses in
-Norwegian, tickets in every state with conversations (customer messages, answers and
-internal notes), the calls of the phone tickets and an SMS webhook endpoint. Everything
-goes through the services; running it again adds nothing."""
+Norwegian, a web chat for the website, tickets in every state with conversations (customer
+messages, answers and internal notes), the calls of the phone tickets and an SMS webhook
+endpoint. Everything goes through the services; running it again adds nothing."""
 
 from __future__ import annotations
 
@@ -116,6 +116,16 @@ def load(*, actor) -> dict[str, int]:
     )
     for title, body in CANNED:
         services.create_canned_response(actor=actor, title=title, body=body)
+    services.create_chat_channel(
+        actor=actor,
+        name="Nettsiden",
+        queue=support,
+        allowed_origins="https://www.samspill.example",
+        greeting="Hei! Skriv til oss, så svarer kundeservice her i chatten.",
+        offline_message=(
+            "Vi er ikke på jobb nå. Legg igjen e-postadressen din, så svarer vi i morgen."
+        ),
+    )
     customers = list(
         parties.visible_parties(None)
         .filter(is_customer=True, kind="organization")

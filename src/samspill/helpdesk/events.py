@@ -216,3 +216,38 @@ class InboundRejected(Event):
 
     endpoint_id: int
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatEnded(TicketEvent):
+    """A web chat is over (the visitor ended it, or the agent resolved or closed the ticket),
+    with its transcript (what the visitor and the agents wrote; never internal notes)."""
+
+    type: ClassVar[str] = "helpdesk.chat.ended"
+    description: ClassVar[Any] = _("A web chat with a customer ended")
+
+    conversation_id: int
+    channel_id: int
+    ended_by: str  # "visitor" or "agent"
+    started_at: str
+    ended_at: str
+    duration_seconds: int
+    visitor_messages: int
+    agent_messages: int
+    transcript: str
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        minutes = max(round(int(payload.get("duration_seconds") or 0) / 60), 1)
+        count = int(payload.get("visitor_messages") or 0) + int(payload.get("agent_messages") or 0)
+        first = (payload.get("transcript") or "").split("\n", 1)[0]
+        _time, _sep, first = first.partition("] ")
+        first = first if len(first) <= 80 else first[:79] + "…"
+        return gettext(
+            "Chat on ticket %(number)s ended: %(count)s messages in %(minutes)s min. %(first)s"
+        ) % {
+            "number": payload.get("number", ""),
+            "count": count,
+            "minutes": minutes,
+            "first": first,
+        }

@@ -539,3 +539,89 @@ class InboundDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id}: {self.result}"
+
+
+# --- Web chat ----------------------------------------------------------------------------------
+
+
+class ChatChannel(models.Model):
+    """The chat widget of one website: one script tag with the channel's `key`. Messages go
+    to `queue`; only pages on `allowed_origins` may talk to it (CORS)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    key = models.CharField(_("key"), max_length=40, unique=True, editable=False)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="chat_channels"
+    )
+    allowed_origins = models.TextField(
+        _("allowed websites"),
+        blank=True,
+        help_text=_("One address per line, e.g. https://www.firma.no"),
+    )
+    greeting = models.TextField(_("greeting"), blank=True)
+    offline_message = models.TextField(_("message outside opening hours"), blank=True)
+    require_email = models.BooleanField(_("ask for the e-mail address"), default=True)
+    follow_opening_hours = models.BooleanField(
+        _("offline outside the queue's opening hours"), default=True
+    )
+    # No agent seen on a page of the service inbox in this many minutes: offline. 0: ignore.
+    agent_idle_minutes = models.PositiveIntegerField(
+        _("offline after minutes without an agent"), default=15
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    agent_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat channel")
+        verbose_name_plural = _("chat channels")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:chat_channel", args=[self.pk])
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split() if o.strip()]
+
+
+# The widget polls every 2-3 s: a visitor unseen this long has left the chat.
+CHAT_LIVE_SECONDS = 45
+
+
+class ChatConversation(models.Model):
+    """A visitor's chat: one ticket (channel chat). The visitor holds a signed token of
+    `public_id`; ticket ids are never shown to them."""
+
+    class EndedBy(models.TextChoices):
+        VISITOR = "visitor", _("The visitor")
+        AGENT = "agent", _("An agent")
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    channel = models.ForeignKey(
+        ChatChannel, verbose_name=_("chat channel"), on_delete=models.PROTECT, related_name="+"
+    )
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="chat"
+    )
+    visitor_name = models.CharField(_("name"), max_length=100, blank=True)
+    visitor_email = models.EmailField(_("email"), blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    offline = models.BooleanField(_("left outside opening hours"), default=False)
+    started_at = models.DateTimeField(_("started"))
+    # The visitor's widget asks for news every few seconds: connected while this is recent.
+    visitor_seen_at = models.DateTimeField(_("visitor last seen"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.CharField(_("ended by"), max_length=10, choices=EndedBy.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("chat conversation")
+        verbose_name_plural = _("chat conversations")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.ticket_id}"

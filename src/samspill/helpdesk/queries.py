@@ -7,15 +7,18 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspill.accounting import queries as accounting
 from samspill.helpdesk.models import (
+    CHAT_LIVE_SECONDS,
     OPEN_STATUSES,
     CallLog,
     CannedResponse,
+    ChatChannel,
+    ChatConversation,
     InboundDelivery,
     InboundEndpoint,
     Mailbox,
@@ -58,8 +61,9 @@ INBOX_COLUMNS = (
 
 
 def inbox_rows(user=None) -> QuerySet[Ticket]:
-    """The inbox table's rows: only the columns it shows (a wide party row costs)."""
-    return ticket_list(user).only(*INBOX_COLUMNS)
+    """The inbox table's rows: only the columns it shows (a wide party row costs); a chat
+    whose visitor is still connected is `chat_live`."""
+    return ticket_list(user).only(*INBOX_COLUMNS).annotate(chat_live=chat_live_annotation())
 
 
 def get_ticket(user, pk) -> Ticket:
@@ -208,4 +212,32 @@ def inbound_endpoints():
 def inbound_deliveries(limit: int = 20) -> list:
     return list(
         InboundDelivery.objects.select_related("endpoint", "ticket").order_by("-id")[:limit]
+    )
+
+
+# --- Web chat ----------------------------------------------------------------------------------
+
+
+def chat_live_annotation():
+    """True for a chat ticket whose visitor's widget polled recently (and the chat is on)."""
+    since = timezone.now() - timedelta(seconds=CHAT_LIVE_SECONDS)
+    return Case(
+        When(Q(chat__ended_at__isnull=True, chat__visitor_seen_at__gte=since), then=True),
+        default=False,
+        output_field=BooleanField(),
+    )
+
+
+def chat_channels() -> QuerySet[ChatChannel]:
+    return ChatChannel.objects.select_related("queue").order_by("name")
+
+
+def chat_conversation(ticket: Ticket) -> ChatConversation | None:
+    return ChatConversation.objects.filter(ticket=ticket).first()
+
+
+def chat_messages_after(ticket: Ticket, after: int) -> list[Message]:
+    """For the agent's ticket page: what was written since `after` (notes too)."""
+    return list(
+        ticket.messages.filter(pk__gt=max(after, 0)).select_related("author").order_by("id")
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samspill.helpdesk import views, views_channels
+from samspill.helpdesk.views_chat import urlpatterns as chat_urlpatterns
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -39,3 +40,5 @@ urlpatterns = [
         name="setting_delete",
     ),
 ]
+
+urlpatterns += chat_urlpatterns  # the web chat (views_chat.py)

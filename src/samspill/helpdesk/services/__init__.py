@@ -2,7 +2,9 @@
 is one transaction, checks the actor's permission (when an actor is given), audits and
 publishes its events."""
 
+from samspill.helpdesk.services import chat
 from samspill.helpdesk.services.calls import log_call
+from samspill.helpdesk.services.chat import create_chat_channel, update_chat_channel
 from samspill.helpdesk.services.common import Collision, WrongState, apply_sla, policy_for
 from samspill.helpdesk.services.inbound import Received, receive_email
 from samspill.helpdesk.services.setup import (
@@ -45,9 +47,11 @@ __all__ = [
     "add_note",
     "apply_sla",
     "assign_ticket",
+    "chat",
     "check_sla",
     "close_ticket",
     "create_canned_response",
+    "create_chat_channel",
     "create_queue",
     "create_setting",
     "create_sla_policy",
@@ -67,6 +71,7 @@ __all__ = [
     "start_ticket",
     "submit_contact_form",
     "unlink_record",
+    "update_chat_channel",
     "update_setting",
     "update_ticket",
     "wait_for_customer",

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from samspill.helpdesk.models import Message, SlaPolicy, Ticket
+from samspill.helpdesk.models import ChatConversation, Message, SlaPolicy, Ticket
 from samspill.platform import audit
 
 
@@ -32,6 +32,9 @@ def erase_person(person, actor) -> None:
         from_email="", body=_("(erased)"), body_html="", to=""
     )
     tickets.update(customer_email="")
+    ChatConversation.objects.filter(ticket__in=tickets).update(
+        visitor_name="", visitor_email="", page_url=""
+    )
 
 
 def personal_data(party) -> dict[str, Any]:

@@ -329,7 +329,7 @@ def reply_to_customer(
         created_at=now,
         subject=reply_subject(ticket),
     )
-    if ticket.channel == Channel.EMAIL and ticket.customer_email:
+    if ticket.customer_email and (ticket.channel == Channel.EMAIL or _chat_by_email(ticket)):
         _thread_headers(ticket, message)
         message.from_email = ticket.queue.email or settings.DEFAULT_FROM_EMAIL
         message.to = ticket.customer_email
@@ -354,6 +354,12 @@ def reply_to_customer(
     if message.to:
         send_reply(ticket, message)  # an SMTP error rolls the whole reply back
     return message
+
+
+def _chat_by_email(ticket: Ticket) -> bool:
+    from samspill.helpdesk.services.chat import reply_by_email
+
+    return reply_by_email(ticket)
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -441,6 +447,10 @@ def _status_event(ticket: Ticket, previous: str, actor) -> None:
         publish(events.TicketClosed(**_base(ticket)), actor=actor)
     elif previous in (S.RESOLVED,) and ticket.status == S.OPEN:
         publish(events.TicketReopened(**_base(ticket)), actor=actor)
+    if ticket.channel == Channel.CHAT and ticket.status in (S.RESOLVED, S.CLOSED):
+        from samspill.helpdesk.services.chat import ticket_done
+
+        ticket_done(ticket, actor)  # the visitor's live chat ends
 
 
 @transaction.atomic
@@ -621,6 +631,10 @@ def merge_tickets(*, actor, survivor: Ticket, duplicate: Ticket) -> Ticket:
     for ticket in (survivor, duplicate):
         if ticket.status == S.CLOSED:
             raise WrongState(_("Ticket %(number)s is closed.") % {"number": ticket.number})
+    if duplicate.channel == Channel.CHAT:
+        from samspill.helpdesk.services.chat import ticket_done
+
+        ticket_done(duplicate, actor)  # the visitor's chat ends, with its transcript
     Message.objects.filter(ticket=duplicate).update(ticket=survivor)
     existing = set(survivor.links.values_list("record", flat=True))
     duplicate.links.exclude(record__in=existing).update(ticket=survivor)
