@@ -19,6 +19,7 @@ urlpatterns = [
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
     path("automation/", include("samspill.automation.urls")),
+    path("portal/", include("samspill.portal.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),
     path("api/v1/", api.urls),

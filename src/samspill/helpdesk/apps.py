@@ -26,6 +26,7 @@ class HelpdeskConfig(AppConfig):
             models.Message,
             models.TicketLink,
             models.CannedResponse,
+            models.Satisfaction,
         ):
             permissions.register_model(model)
         permissions.grant(
@@ -34,6 +35,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.view_queue",
             "helpdesk.view_slapolicy",
             "helpdesk.view_cannedresponse",
+            "helpdesk.view_satisfaction",
         )
         permissions.grant(
             SERVICE_ROLES,
@@ -68,6 +70,16 @@ class HelpdeskConfig(AppConfig):
                 permission="helpdesk.view_ticket",
                 icon="inbox",
                 order=40,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="front",
+                label=_("Service dashboard"),
+                url_name="helpdesk:dashboard",
+                permission="helpdesk.view_ticket",
+                icon="speedometer2",
+                order=41,
             )
         )
         registry.register_search(

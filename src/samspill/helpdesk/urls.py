@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspill.helpdesk import views
+from samspill.helpdesk import csat_views, dashboard_views, views
 
 app_name = "helpdesk"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
         name="message_split",
     ),
     path("tickets/<int:pk>/canned/", views.CannedView.as_view(), name="ticket_canned"),
+    path("dashboard/", dashboard_views.ServiceDashboardView.as_view(), name="dashboard"),
+    path("survey/<str:token>/", csat_views.SurveyView.as_view(), name="csat"),
 ]
