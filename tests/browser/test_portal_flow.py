@@ -86,3 +86,33 @@ def test_customer_signs_in_with_an_emailed_link_and_answers_a_case(
     page.get_by_role("button", name="Åpne menyen").click()
     expect(page.get_by_role("link", name="Ordrer")).to_be_visible()
     screenshot(page, "phone")
+
+
+def test_service_dashboard_draws_its_charts(
+    browser, page, live_server, make_user, sign_in, screenshot
+):
+    from datetime import time
+
+    from samspill.helpdesk import services as helpdesk
+    from samspill.helpdesk.models import Queue
+    from samspill.helpdesk.services import csat
+    from samspill.parties.tests.factories import OrganizationFactory
+
+    queue = Queue.objects.create(
+        name="Kundeservice", opens_at=time(8), closes_at=time(16), is_default=True
+    )
+    org = OrganizationFactory(name="Fjordkaffe AS", is_customer=True)
+    agent = make_user("service", first_name="Siri", last_name="Service")
+    tickets = [
+        helpdesk.open_ticket(actor=agent, subject=f"Sak {n}", body="x", party=org) for n in range(3)
+    ]
+    helpdesk.reply_to_customer(tickets[0], actor=agent, body="Løst.", status="resolved")
+    csat.rate_ticket(tickets[0], rating=5)
+    sign_in(page, agent)
+
+    page.goto("/helpdesk/dashboard/")
+    expect(page.get_by_test_id("backlog")).to_have_text("2")
+    expect(page.locator("#days-chart")).to_be_visible()
+    screenshot(page, "dashboard")
+    page.get_by_test_id("backlog-queue").get_by_role("link", name="Kundeservice").click()
+    expect(page).to_have_url(re.compile(rf"/helpdesk/\?view=open&queue={queue.pk}$"))

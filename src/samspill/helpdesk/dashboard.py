@@ -18,7 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from samspill.helpdesk.models import OPEN_STATUSES, Priority, Satisfaction, Ticket
@@ -231,12 +231,20 @@ def _average(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def _surveys(user, start: date, end: date) -> QuerySet[Satisfaction]:
+    """Surveys asked in the period (a rating given on the portal before the e-mail went out
+    counts as asked when it was given)."""
+    low, high = bounds(start, end)
+    return (
+        Satisfaction.objects.annotate(asked=Coalesce("requested_at", "rated_at"))
+        .filter(asked__gte=low, asked__lt=high, ticket__in=_tickets(user).values("pk"))
+        .order_by()
+    )
+
+
 def csat_rows(user, start: date, end: date, *group: str) -> QuerySet:
     """Surveys asked in the period, the answers to them and their average rating."""
-    low, high = bounds(start, end)
-    rows = Satisfaction.objects.filter(
-        requested_at__gte=low, requested_at__lt=high, ticket__in=_tickets(user).values("pk")
-    )
+    rows = _surveys(user, start, end)
     if group:
         names = [g.replace("_id", "__name") for g in group] + ["ticket__queue__team__name"]
         rows = rows.values(*group, *names)
@@ -248,10 +256,7 @@ def csat_rows(user, start: date, end: date, *group: str) -> QuerySet:
 
 
 def csat_total(user, start: date, end: date) -> dict[str, Any]:
-    low, high = bounds(start, end)
-    row = Satisfaction.objects.filter(
-        requested_at__gte=low, requested_at__lt=high, ticket__in=_tickets(user).values("pk")
-    ).aggregate(
+    row = _surveys(user, start, end).aggregate(
         requested=Count("id"),
         answers=Count("id", filter=Q(rating__isnull=False)),
         average=Avg("rating"),

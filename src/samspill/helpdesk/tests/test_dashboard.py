@@ -51,15 +51,18 @@ def tickets(queue, policy, customer, agent):
     Ticket.objects.filter(pk=rows[3].pk).update(first_response_due=None, resolution_due=None)
     csat.request_survey(rows[0].pk)
     csat.rate_ticket(rows[0], rating=4)
+    # rated on the portal before any survey e-mail went out: counts as asked when rated
+    Ticket.objects.filter(pk=rows[3].pk).update(status="closed")
+    csat.rate_ticket(rows[3], rating=2)
     return rows
 
 
 def test_figures(tickets, queue):
     today = timezone.localdate()
     figures = dashboard.dashboard(None, today - timedelta(days=6), today)
-    assert figures["backlog"]["total"] == 3
+    assert figures["backlog"]["total"] == 2
     status = {r["status"]: r["count"] for r in figures["backlog"]["by_status"]}
-    assert status["open"] == 1 and status["new"] == 2
+    assert status["open"] == 1 and status["new"] == 1
     assert {r["priority"]: r["count"] for r in figures["backlog"]["by_priority"]}["high"] == 1
     sla = figures["sla"]
     assert sla["created"] == 4 and sla["resolved"] == 1
@@ -70,14 +73,16 @@ def test_figures(tickets, queue):
     assert sla["resolution"]["percent"] == Decimal("100.0")
     assert sla["resolution"]["median_hours"] == Decimal("2.0")
     assert figures["csat"] == {
-        "requested": 1,
-        "answers": 1,
-        "average": Decimal("4.00"),
+        "requested": 2,
+        "answers": 2,
+        "average": Decimal("3.00"),
         "response_percent": Decimal("100.0"),
-        "satisfied_percent": Decimal("100.0"),
+        "satisfied_percent": Decimal("50.0"),
     }
     support = next(q for q in figures["queues"] if q["queue_id"] == queue.pk)
     assert support["created"] == 3 and support["csat_average"] == Decimal("4.00")
+    invoices = next(q for q in figures["queues"] if q["queue"] == "Faktura")
+    assert (invoices["csat_answers"], invoices["csat_average"]) == (1, Decimal("2.00"))
     assert support["first_response_percent"] == Decimal("33.3")
     assert sum(d["created"] for d in figures["days"]) == 4
     assert len(figures["days"]) == 7
@@ -109,7 +114,7 @@ def test_api_twin(tickets, agent, api):
     body = client.get(
         f"/api/v1/helpdesk/dashboard?date_from={today - timedelta(days=6)}&date_to={today}"
     ).json()
-    assert body["backlog"]["total"] == 3 and body["csat"]["average"] == 4.0
+    assert body["backlog"]["total"] == 2 and body["csat"]["average"] == 3.0
     assert body["sla"]["first_response"]["percent"] == 33.3
     bad = client.get(
         f"/api/v1/helpdesk/dashboard?date_from={today}&date_to={today - timedelta(days=1)}"
