@@ -1,4 +1,5 @@
-"""Customer service: inbound e-mails processed per second and the inbox at 100,000 tickets.
+"""Customer service: inbound e-mails processed per second, the inbox and the service dashboard
+at 100,000 tickets.
 
 Inbound: raw RFC 5322 messages handed to `helpdesk.services.receive_email` one by one (each
 its own transaction: parse, sanitise, thread, find or create the customer, ticket or message,
@@ -17,7 +18,7 @@ agent) and queries per request.
 from __future__ import annotations
 
 import time as clock
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -163,6 +164,9 @@ def inbox(ctx: Context, queue) -> list[dict]:
         "inbox page, all tickets": "/helpdesk/?view=all",
         "inbox page, search by number": f"/helpdesk/?q={sample_number}",
         "inbox API list": "/api/v1/helpdesk/tickets?page=1",
+        "service dashboard, 30 days": "/helpdesk/dashboard/",
+        "service dashboard, 366 days": "/helpdesk/dashboard/?date_from="
+        f"{date.today() - timedelta(days=365)}&date_to={date.today()}",
     }
     client = ctx.client(agent)
     records = []

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "samspill.sales",
     "samspill.helpdesk",
     "samspill.automation",
+    "samspill.portal",
     "samspill.web",
     "samspill.api",
     # Last: for the same msgid the catalogue of an app listed earlier wins, and the admin's

@@ -22,6 +22,7 @@ urlpatterns = [
     path("help/contact/", include("samspill.helpdesk.public_urls")),
     path("chat/widget.js", widget_js, name="chat-widget"),
     path("automation/", include("samspill.automation.urls")),
+    path("portal/", include("samspill.portal.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),
     path("api/v1/", api.urls),

@@ -17,6 +17,7 @@ from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
 from samspill.parties.api import router as parties_router
 from samspill.platform.api import router as platform_router
+from samspill.portal.api import router as portal_router
 from samspill.purchasing.api import router as purchasing_router
 from samspill.sales.api import router as sales_router
 from samspill.users.api import router as users_router
@@ -64,3 +65,4 @@ api.add_router("/accounting", accounting_router)
 api.add_router("/accounting/saft", saft_router)
 api.add_router("/sales", sales_router)
 api.add_router("/helpdesk", helpdesk_router)
+api.add_router("/portal", portal_router)

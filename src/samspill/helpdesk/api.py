@@ -2,7 +2,7 @@
 call (one transaction), so a failed request writes nothing; errors are problem+json
 (a reply that collides with a newer message: 409 `reply_collision`)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
@@ -365,3 +365,123 @@ from samspill.helpdesk import api_channels  # noqa: E402, F401  (registers its e
 from samspill.helpdesk.chat_api import router as chat_router  # noqa: E402
 
 router.add_router("/chat", chat_router)
+
+
+# --- Satisfaction (CSAT) and the service dashboard -----------------------------------------
+
+
+class TicketSatisfactionOut(Schema):
+    ticket_id: int
+    requested_at: datetime | None
+    rating: int | None = Field(None, description="1 (bad) to 5 (very good); null: no answer yet")
+    comment: str
+    rated_at: datetime | None
+    changed_at: datetime | None
+
+
+@router.get(
+    "/satisfaction/{int:ticket_id}",
+    response=TicketSatisfactionOut,
+    summary="The customer's satisfaction rating of a ticket",
+)
+def get_satisfaction(request, ticket_id: int):
+    require(request.user, "helpdesk.view_satisfaction")
+    ticket = _ticket(request, ticket_id)
+    row = getattr(ticket, "satisfaction", None)
+    if row is None:
+        raise NotFound(code="satisfaction_not_found")
+    return row
+
+
+class HelpdeskDashboardCount(Schema):
+    status: str | None = None
+    priority: str | None = None
+    queue_id: int | None = None
+    label: str | None = None
+    name: str | None = None
+    count: int
+
+
+class HelpdeskDashboardBacklog(Schema):
+    total: int
+    by_status: list[HelpdeskDashboardCount]
+    by_priority: list[HelpdeskDashboardCount]
+    by_queue: list[HelpdeskDashboardCount]
+
+
+class HelpdeskDashboardTarget(Schema):
+    measured: int = Field(description="Tickets whose target is decided (met, or due passed)")
+    met: int
+    percent: float | None
+    average_hours: float | None
+    median_hours: float | None
+
+
+class HelpdeskDashboardSla(Schema):
+    created: int
+    resolved: int
+    first_response: HelpdeskDashboardTarget
+    resolution: HelpdeskDashboardTarget
+
+
+class HelpdeskDashboardCsat(Schema):
+    requested: int
+    answers: int
+    average: float | None
+    response_percent: float | None
+    satisfied_percent: float | None = Field(description="Answers of 4 or 5, percent")
+
+
+class HelpdeskDashboardQueue(Schema):
+    queue_id: int
+    queue: str
+    team: str
+    created: int
+    resolved: int
+    first_response_percent: float | None
+    resolution_percent: float | None
+    first_response_hours: float | None
+    resolution_hours: float | None
+    csat_average: float | None
+    csat_answers: int
+    csat_requested: int
+    csat_response_percent: float | None
+
+
+class HelpdeskDashboardDay(Schema):
+    day: date
+    created: int
+    resolved: int
+
+
+class HelpdeskDashboardOut(Schema):
+    date_from: date
+    date_to: date
+    backlog: HelpdeskDashboardBacklog
+    sla: HelpdeskDashboardSla
+    csat: HelpdeskDashboardCsat
+    queues: list[HelpdeskDashboardQueue]
+    days: list[HelpdeskDashboardDay]
+
+
+@router.get(
+    "/dashboard", response=HelpdeskDashboardOut, summary="Service dashboard figures for a period"
+)
+def service_dashboard(request, date_from: date, date_to: date):
+    """Backlog now (by status, priority, queue); SLA attainment and median/average first
+    response (tickets created in the period) and resolution (tickets resolved in it) times in
+    hours; CSAT (surveys sent in the period); per queue and team; created and resolved per
+    day. At most 366 days."""
+    from django.utils.translation import gettext as _
+
+    from samspill.helpdesk import dashboard
+
+    require(request.user, "helpdesk.view_ticket")
+    if date_from > date_to:
+        raise ValidationFailed(
+            errors={"date_from": [_("The start of the period is after its end.")]}
+        )
+    if (date_to - date_from).days >= dashboard.MAX_DAYS:
+        message = _("Choose a period of at most %(days)s days.") % {"days": dashboard.MAX_DAYS}
+        raise ValidationFailed(message, errors={"date_to": [message]})
+    return dashboard.dashboard(request.user, date_from, date_to)

@@ -31,6 +31,7 @@ class HelpdeskConfig(AppConfig):
             models.InboundDelivery,
             models.ChatChannel,
             models.ChatConversation,
+            models.Satisfaction,
         ):
             permissions.register_model(model)
         permissions.grant(
@@ -41,6 +42,7 @@ class HelpdeskConfig(AppConfig):
             "helpdesk.view_cannedresponse",
             "helpdesk.view_calllog",
             "helpdesk.view_chatchannel",
+            "helpdesk.view_satisfaction",
         )
         permissions.grant(
             SERVICE_ROLES,
@@ -108,6 +110,16 @@ class HelpdeskConfig(AppConfig):
                 permission="helpdesk.change_chatchannel",
                 icon="chat-dots",
                 order=65,
+            )
+        )
+        registry.register_nav(
+            registry.NavItem(
+                group="front",
+                label=_("Service dashboard"),
+                url_name="helpdesk:dashboard",
+                permission="helpdesk.view_ticket",
+                icon="speedometer2",
+                order=41,
             )
         )
         registry.register_search(

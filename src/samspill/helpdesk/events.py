@@ -251,3 +251,24 @@ class ChatEnded(TicketEvent):
             "minutes": minutes,
             "first": first,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class SatisfactionRated(TicketEvent):
+    """The customer rated (or changed their rating of) a resolved ticket, 1 (bad) to 5."""
+
+    type: ClassVar[str] = "helpdesk.satisfaction.rated"
+    description: ClassVar[Any] = _("The customer rated how a ticket was handled")
+    template: ClassVar[Any] = _("Ticket %(number)s was rated %(rating)s of 5")
+
+    rating: int
+    previous_rating: int | None
+    queue_id: int
+    has_comment: bool
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext(str(cls.template)) % {
+            "number": payload.get("number", ""),
+            "rating": payload.get("rating", ""),
+        }

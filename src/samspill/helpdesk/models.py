@@ -625,3 +625,37 @@ class ChatConversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.ticket_id}"
+
+
+CSAT_SCALE = (1, 2, 3, 4, 5)
+
+
+class Satisfaction(models.Model):
+    """The customer's answer to the satisfaction survey (CSAT) of a resolved ticket: one per
+    ticket, asked when it is resolved, changeable for a few days after it is first given.
+    Written by helpdesk.services.csat only."""
+
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="satisfaction"
+    )
+    requested_at = models.DateTimeField(_("survey sent"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="helpdesk_satisfaction_rating_1_to_5",
+                violation_error_message=_("A rating is from 1 to 5."),
+            )
+        ]
+        indexes = [models.Index(fields=["rated_at"], name="helpdesk_satisfaction_rated")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.rating or '-'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspill.helpdesk import views, views_channels
+from samspill.helpdesk import csat_views, dashboard_views, views, views_channels
 from samspill.helpdesk.views_chat import urlpatterns as chat_urlpatterns
 
 app_name = "helpdesk"
@@ -39,6 +39,8 @@ urlpatterns = [
         views_channels.SettingDeleteView.as_view(),
         name="setting_delete",
     ),
+    path("dashboard/", dashboard_views.ServiceDashboardView.as_view(), name="dashboard"),
+    path("survey/<str:token>/", csat_views.SurveyView.as_view(), name="csat"),
 ]
 
 urlpatterns += chat_urlpatterns  # the web chat (views_chat.py)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from samspill.helpdesk.models import ChatConversation, Message, SlaPolicy, Ticket
+from samspill.helpdesk.models import ChatConversation, Message, Satisfaction, SlaPolicy, Ticket
 from samspill.platform import audit
 
 
@@ -31,6 +31,7 @@ def erase_person(person, actor) -> None:
     Message.objects.filter(ticket__in=tickets, kind=Message.Kind.CUSTOMER).update(
         from_email="", body=_("(erased)"), body_html="", to=""
     )
+    Satisfaction.objects.filter(ticket__in=tickets).update(comment="")
     tickets.update(customer_email="")
     ChatConversation.objects.filter(ticket__in=tickets).update(
         visitor_name="", visitor_email="", page_url=""
