@@ -18,6 +18,8 @@ urlpatterns = [
     path("purchasing/", include("samspill.purchasing.urls")),
     path("sales/", include("samspill.sales.urls")),
     path("helpdesk/", include("samspill.helpdesk.urls")),
+    path("knowledge/", include("samspill.knowledge.urls")),
+    path("help/", include("samspill.knowledge.public_urls")),
     path("automation/", include("samspill.automation.urls")),
     path("crm/", include("samspill.crm.urls")),
     path("platform/", include("samspill.platform.urls")),

@@ -17,4 +17,9 @@ urlpatterns = [
         name="message_split",
     ),
     path("tickets/<int:pk>/canned/", views.CannedView.as_view(), name="ticket_canned"),
+    path(
+        "tickets/<int:pk>/suggestions/",
+        views.SuggestionsView.as_view(),
+        name="ticket_suggestions",
+    ),
 ]
