@@ -50,7 +50,7 @@ def _text(rng, words, filler, n) -> str:
 def bulk_articles(ctx: Context, total: int) -> None:
     from samspill.knowledge.markdown import render
     from samspill.knowledge.models import Article, Category
-    from samspill.knowledge.services import refresh_search_vectors
+    from samspill.knowledge.services import refresh_search_vectors, search_text
 
     rng = ctx.rng
     categories = [
@@ -64,20 +64,20 @@ def bulk_articles(ctx: Context, total: int) -> None:
         title = " ".join(rng.sample(words, 3)).capitalize()
         paragraphs = [_text(rng, words, filler, rng.randint(30, 70)) for _ in range(4)]
         body = "\n\n".join([paragraphs[0], "## " + rng.choice(words).capitalize(), *paragraphs[1:]])
-        batch.append(
-            Article(
-                title=f"{title} {i}",
-                slug=f"artikkel-{i}",
-                summary=paragraphs[0][:200],
-                body=body,
-                body_html=render(body),
-                language="en" if english else "nb",
-                category=categories[i % len(categories)],
-                visibility="internal" if i % 3 == 1 else "public",
-                state="draft" if i % 10 == 9 else "published",
-                keywords=", ".join(rng.sample(words, 3)),
-            )
+        article = Article(
+            title=f"{title} {i}",
+            slug=f"artikkel-{i}",
+            summary=paragraphs[0][:200],
+            body=body,
+            body_html=render(body),
+            language="en" if english else "nb",
+            category=categories[i % len(categories)],
+            visibility="internal" if i % 3 == 1 else "public",
+            state="draft" if i % 10 == 9 else "published",
+            keywords=", ".join(rng.sample(words, 3)),
         )
+        article.search_text = search_text(article)
+        batch.append(article)
         if len(batch) == 2_000:
             Article.objects.bulk_create(batch)
             batch = []

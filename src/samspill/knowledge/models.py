@@ -134,9 +134,12 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # PostgreSQL only (title A, keywords B, text C, in the article's language's
-    # configuration); stays empty on SQLite, where search falls back to matching words.
+    # PostgreSQL only (title A, keywords and summary B, text C, in the configuration of the
+    # article's language); stays empty on SQLite, where search matches words instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    # SQLite only: title, keywords, summary and text in lower case, one column to match
+    # words in (empty on PostgreSQL, which has the vector).
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("article")

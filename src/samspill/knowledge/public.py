@@ -133,6 +133,7 @@ class HelpArticleView(HelpPage):
             return redirect(f"{reverse('help:home')}?lang={asked}")
         if status == 200 and not vote_state:
             services.record_view(article)
+            article.view_count += 1
         other = Language.EN if article.language == Language.NB else Language.NB
         context = {
             "language": article.language,

@@ -27,6 +27,7 @@ INTERNAL = "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
 CONFIGS = {Language.NB: "norwegian", Language.EN: "english"}
 MAX_TERMS = 12
+SUGGEST_TERMS = 8  # a ticket's subject and the start of the message say enough
 WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common to say anything (the SQLite path; PostgreSQL has its own lists).
 _STOP_WORDS = """
@@ -52,7 +53,9 @@ def _language(value: str | None) -> str:
 def articles(user=None) -> QuerySet[Article]:
     """The articles the user may read (every state, internal and public)."""
     return restrict(
-        Article.objects.select_related("category", "author").defer("body", "body_html"),
+        Article.objects.select_related("category", "author").defer(
+            "body", "body_html", "search_text"
+        ),
         user,
         VIEW,
     )
@@ -235,7 +238,7 @@ def search_articles(
     if not terms:
         return []
     rows = base if base is not None else _base(audience, language, user)
-    rows = rows.select_related("category").defer("body", "body_html")
+    rows = rows.select_related("category").defer("body", "body_html", "search_text")
     if connection.vendor == "postgresql":
         found = _search_postgres(rows, terms, language, limit, match_all)
     else:
@@ -273,29 +276,17 @@ def _search_postgres(rows, terms, language, limit, match_all) -> list[Article]:
 
 
 def _search_words(rows, terms, limit, match_all) -> list[Article]:
-    stems = [_stem(t) for t in terms]
+    """SQLite: per word one match in the title (worth 4) and one in the lower-case search
+    text of title, keywords, summary and text (worth 1); articles with more of the words
+    first, then by that score."""
     score: Any = Value(0, output_field=IntegerField())
     matched: Any = Value(0, output_field=IntegerField())
-    for stem in stems:
-        score = (
-            score
-            + Case(When(title__icontains=stem, then=Value(4)), default=Value(0))
-            + Case(When(keywords__icontains=stem, then=Value(2)), default=Value(0))
-            + Case(When(summary__icontains=stem, then=Value(2)), default=Value(0))
-            + Case(When(body__icontains=stem, then=Value(1)), default=Value(0))
-        )
-        matched = matched + Case(
-            When(
-                Q(title__icontains=stem)
-                | Q(keywords__icontains=stem)
-                | Q(summary__icontains=stem)
-                | Q(body__icontains=stem),
-                then=Value(1),
-            ),
-            default=Value(0),
-        )
-    ranked = rows.annotate(rank=score, matched=matched)
-    thresholds = (len(stems), 1) if match_all else (1,)
+    for stem in (_stem(t) for t in terms):
+        in_text = Case(When(search_text__contains=stem, then=Value(1)), default=Value(0))
+        score = score + in_text + Case(When(title__icontains=stem, then=Value(3)), default=Value(0))
+        matched = matched + in_text
+    ranked = rows.defer("search_text").annotate(rank=score, matched=matched)
+    thresholds = (len(terms), 1) if match_all else (1,)
     for threshold in thresholds:
         found = list(
             ranked.filter(matched__gte=threshold).order_by(
@@ -314,8 +305,9 @@ def suggest(
     a chat visitor's question): {id, title, url, excerpt}. Public audience: only public and
     published articles, with their help-centre address; internal: every published article
     the user may read, with the agents' address (and the public one when there is one)."""
+    words = " ".join(terms_of(q)[:SUGGEST_TERMS])
     found = search_articles(
-        q, language=language, audience=audience, user=user, limit=limit, match_all=False
+        words, language=language, audience=audience, user=user, limit=limit, match_all=False
     )
     result = []
     for article in found:
@@ -360,10 +352,5 @@ def filter_text(rows: QuerySet[Article], q: str) -> QuerySet[Article]:
         )
         return rows.filter(Q(search_vector=query) | Q(title__icontains=q.strip()))
     for stem in (_stem(t) for t in terms):
-        rows = rows.filter(
-            Q(title__icontains=stem)
-            | Q(keywords__icontains=stem)
-            | Q(summary__icontains=stem)
-            | Q(body__icontains=stem)
-        )
+        rows = rows.filter(search_text__contains=stem)
     return rows

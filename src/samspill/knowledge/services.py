@@ -210,7 +210,14 @@ ARTICLE_FIELDS = (
     "translation",
 )
 # What a change of these means for readers: an `updated` event.
-AUDITED_EXCLUDE = ("body_html", "search_vector", "view_count", "helpful_yes", "helpful_no")
+AUDITED_EXCLUDE = (
+    "body_html",
+    "search_vector",
+    "search_text",
+    "view_count",
+    "helpful_yes",
+    "helpful_no",
+)
 
 
 def _clean_keywords(value) -> str:
@@ -240,10 +247,19 @@ def _resolve_translation(article: Article, value, errors) -> Article | None:
 
 
 def _prepare(article: Article) -> None:
-    """The derived fields: rendered HTML and, when empty, the summary."""
+    """The derived fields: rendered HTML, the summary when empty and the search text."""
     article.body_html = render(article.body)
     if not article.summary:
         article.summary = shorten(first_paragraph(article.body), 240)
+    article.search_text = search_text(article)
+
+
+def search_text(article: Article) -> str:
+    """What the word search on SQLite matches in (PostgreSQL searches the vector)."""
+    if connection.vendor == "postgresql":
+        return ""
+    parts = (article.title, article.keywords, article.summary, article.body)
+    return "\n".join(parts).lower()
 
 
 def _set_translation(article: Article, partner: Article | None) -> None:

@@ -191,6 +191,7 @@ class ArticleDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         article = _article_or_404(request, pk)
         services.record_view(article)
+        article.view_count += 1
         context = {
             "article": article,
             "title": article.title,
