@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samspill.organization",
     "samspill.parties",
     "samspill.catalog",
+    "samspill.knowledge",
     "samspill.crm",
     "samspill.localization.no",
     "samspill.accounting",

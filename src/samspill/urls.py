@@ -21,6 +21,8 @@ urlpatterns = [
     path("helpdesk/", include("samspill.helpdesk.urls")),
     path("help/contact/", include("samspill.helpdesk.public_urls")),
     path("chat/widget.js", widget_js, name="chat-widget"),
+    path("knowledge/", include("samspill.knowledge.urls")),
+    path("help/", include("samspill.knowledge.public_urls")),
     path("automation/", include("samspill.automation.urls")),
     path("portal/", include("samspill.portal.urls")),
     path("crm/", include("samspill.crm.urls")),

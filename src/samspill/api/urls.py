@@ -12,6 +12,7 @@ from samspill.catalog.api import router as catalog_router
 from samspill.crm.api import router as crm_router
 from samspill.helpdesk.api import router as helpdesk_router
 from samspill.inventory.api import router as inventory_router
+from samspill.knowledge.api import router as knowledge_router
 from samspill.localization.no.api import router as localization_no_router
 from samspill.localization.no.saft.api import router as saft_router
 from samspill.organization.api import router as organization_router
@@ -66,3 +67,4 @@ api.add_router("/accounting/saft", saft_router)
 api.add_router("/sales", sales_router)
 api.add_router("/helpdesk", helpdesk_router)
 api.add_router("/portal", portal_router)
+api.add_router("/knowledge", knowledge_router)

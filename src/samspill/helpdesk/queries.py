@@ -97,6 +97,17 @@ def conversation(ticket: Ticket) -> dict[str, list[Message]]:
     }
 
 
+def last_customer_text(ticket: Ticket, limit: int = 2000) -> str:
+    """What the customer wrote last (the question the knowledge base may answer)."""
+    body = (
+        ticket.messages.filter(kind=Message.Kind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    return (body or "")[:limit]
+
+
 def last_message_id(ticket: Ticket) -> int:
     return ticket.messages.order_by("-id").values_list("id", flat=True).first() or 0
 

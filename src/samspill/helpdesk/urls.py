@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard_views.ServiceDashboardView.as_view(), name="dashboard"),
     path("survey/<str:token>/", csat_views.SurveyView.as_view(), name="csat"),
+    path(
+        "tickets/<int:pk>/suggestions/",
+        views.SuggestionsView.as_view(),
+        name="ticket_suggestions",
+    ),
 ]
 
 urlpatterns += chat_urlpatterns  # the web chat (views_chat.py)

@@ -18,6 +18,7 @@ from samspill.helpdesk.forms import NoteForm, ReplyForm, TicketForm
 from samspill.helpdesk.forms_channels import CallForm
 from samspill.helpdesk.models import OPEN_STATUSES, Message, Priority, Ticket
 from samspill.helpdesk.tables import TicketTable
+from samspill.knowledge import queries as knowledge
 from samspill.platform import audit
 from samspill.platform.errors import DomainError, NotFound
 from samspill.platform.errors import PermissionDenied as DomainPermissionDenied
@@ -145,6 +146,7 @@ class TicketDetailView(PermissionRequiredMixin, View):
             "can_change": allowed(request.user, "helpdesk.change_ticket"),
             "can_reply": allowed(request.user, "helpdesk.reply_ticket"),
             "can_merge": allowed(request.user, "helpdesk.merge_ticket"),
+            "can_read_knowledge": allowed(request.user, "knowledge.view_article"),
             "actions": _actions(ticket),
             "timeline_entries": timeline("ticket", ticket.pk, limit=TIMELINE_LIMIT),
             "history": audit.history(ticket)[:20],
@@ -327,3 +329,33 @@ class CannedView(PermissionRequiredMixin, View):
         if canned is None:
             raise Http404(_("There is no such canned response."))
         return JsonResponse({"body": queries.fill_placeholders(canned.body, ticket, request.user)})
+
+
+class SuggestionsView(PermissionRequiredMixin, View):
+    """Knowledge articles that may answer the ticket, beside the reply form (htmx): found
+    from the subject and the customer's last message, and from what the agent types."""
+
+    permission = "helpdesk.view_ticket"
+
+    def get(self, request, pk):
+        ticket = _ticket_or_404(request, pk)
+        if not allowed(request.user, "knowledge.view_article"):
+            raise DjangoPermissionDenied(_("You do not have permission to do this"))
+        typed = (request.GET.get("body") or "").strip()[:2000]
+        question = " ".join([ticket.subject, typed or queries.last_customer_text(ticket)])
+        found = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "url": s.url,
+                "excerpt": s.excerpt,
+                "visibility": s.visibility,
+                "public_url": request.build_absolute_uri(s.public_url) if s.public_url else "",
+            }
+            for s in knowledge.suggest(
+                question, language=None, audience=knowledge.INTERNAL, user=request.user, limit=5
+            )
+        ]
+        return render(
+            request, "knowledge/_suggestions.html", {"suggestions": found, "insert": True}
+        )

@@ -49,4 +49,21 @@
         select.value = "";
       });
   });
+  // A suggested knowledge article: its public link goes into the reply where the cursor is.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest(".kb-insert");
+    const body = document.getElementById("reply-body");
+    if (!button || !body) return;
+    event.preventDefault();
+    const text = button.dataset.title + ": " + button.dataset.link;
+    const start = body.selectionStart ?? body.value.length;
+    const end = body.selectionEnd ?? body.value.length;
+    const before = body.value.slice(0, start);
+    const after = body.value.slice(end);
+    const gap = before && !before.endsWith("\n") ? "\n" : "";
+    body.value = before + gap + text + "\n" + after;
+    const caret = (before + gap + text + "\n").length;
+    body.focus();
+    body.setSelectionRange(caret, caret);
+  });
 })();

@@ -113,6 +113,7 @@ class Command(BaseCommand):
         from samspill.helpdesk import demo as helpdesk_demo
         from samspill.inventory import demo as inventory_demo
         from samspill.inventory import demo_production as production_demo
+        from samspill.knowledge import demo as knowledge_demo
         from samspill.organization import demo as organization_demo
         from samspill.parties import demo as parties_demo
         from samspill.parties import queries as parties_queries
@@ -166,6 +167,10 @@ class Command(BaseCommand):
             Step(
                 "Service queues, SLA policies and tickets",
                 lambda: helpdesk_demo.load(actor=self.actor()),
+            ),
+            Step(
+                "Knowledge base and help centre articles",
+                lambda: knowledge_demo.load(actor=self.actor()),
             ),
         ]
 
