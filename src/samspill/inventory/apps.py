@@ -60,6 +60,7 @@ class InventoryConfig(AppConfig):
             models.BomLine,
             models.ProductionOrder,
             models.ProductionLine,
+            models.StockValueMonth,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)

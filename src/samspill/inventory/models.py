@@ -754,3 +754,34 @@ class ProductionLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.product_id} × {self.quantity}"
+
+
+class StockValueMonth(models.Model):
+    """What one calendar month (in the company's time zone, settings.TIME_ZONE) changed in
+    the quantity and value of a product held in internal locations: the net of the done
+    moves in or out of the company's stock that month. A derived summary of the moves,
+    kept by the stock engine in the same transaction as each move (also a back-dated
+    one, in its own month) and rebuilt from the moves by `samspill rebuild-stock-value`.
+    The stock value at the end of a day is then the sum of the months before that day's
+    month plus the moves of that month up to the day: exact, and fast at any size."""
+
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=3)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("stock value of a month")
+        verbose_name_plural = _("stock value per month")
+        ordering = ["product_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "month"], name="inventory_value_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month"], name="inv_value_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.month:%Y-%m}: {self.quantity} / {self.value}"
