@@ -61,6 +61,7 @@ class InventoryConfig(AppConfig):
             models.ProductionOrder,
             models.ProductionLine,
             models.StockValueMonth,
+            models.StockValueTotal,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)

@@ -1,8 +1,9 @@
 """The monthly stock value summary (models.StockValueMonth): per product and calendar month,
-the net quantity and value that came into the company's internal locations. The stock
-engine (`apply_moves`) adds each batch of moves to it in the caller's transaction, with
-one bulk upsert (a back-dated move lands in its own month, so the summary stays exact);
-`rebuild()` recomputes it from the moves alone (`samspill rebuild-stock-value`)."""
+the net quantity and value that came into the company's internal locations, and each
+product's running total over all months (models.StockValueTotal). The stock engine
+(`apply_moves`) adds each batch of moves to both in the caller's transaction, with one
+bulk upsert each (a back-dated move lands in its own month, so the summary stays exact);
+`rebuild()` recomputes them from the moves alone (`samspill rebuild-stock-value`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DateField, DecimalField, F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
-from samspill.inventory.models import Location, StockMove, StockValueMonth
+from samspill.inventory.models import Location, StockMove, StockValueMonth, StockValueTotal
 
 ZERO = Decimal(0)
 BATCH = 500
@@ -58,34 +59,53 @@ def deltas(moves: list[StockMove], kinds: dict[int, str]) -> dict[tuple[int, dat
     return result
 
 
-def record(moves: list[StockMove], kinds: dict[int, str]) -> None:
-    """Add the moves (done, valued) to the monthly summary: one upsert per batch of
-    (product, month) rows, in a fixed order so concurrent transactions never wait on
-    each other in a circle."""
-    changes = sorted((key, row) for key, row in deltas(moves, kinds).items() if row[0] or row[1])
-    if not changes:
-        return
-    table = connection.ops.quote_name(StockValueMonth._meta.db_table)
-    for start in range(0, len(changes), BATCH):
-        chunk = changes[start : start + BATCH]
-        placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params: list = []
-        for (product_id, month), (quantity, value) in chunk:
-            params += [product_id, month, quantity, value]
-        # Only the model's table name and placeholders are put in; the values are params.
+def _upsert(table: str, key: list[str], rows: list[tuple]) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE adding quantity and value (PostgreSQL and
+    SQLite), in batches."""
+    quoted = connection.ops.quote_name(table)
+    columns = [*key, "quantity", "value"]
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        params = [value for entry in chunk for value in entry]
+        # Only the model's table and column names and placeholders are put in; the values
+        # are parameters.
         sql = " ".join(
             [
                 "INSERT INTO",
-                table,
-                "(product_id, month, quantity, value) VALUES",
-                placeholders,
-                "ON CONFLICT (product_id, month) DO UPDATE SET",
-                f"quantity = {table}.quantity + excluded.quantity,",
-                f"value = {table}.value + excluded.value",
+                quoted,
+                "(" + ", ".join(columns) + ") VALUES",
+                ", ".join([row] * len(chunk)),
+                "ON CONFLICT (" + ", ".join(key) + ") DO UPDATE SET",
+                f"quantity = {quoted}.quantity + excluded.quantity,",
+                f"value = {quoted}.value + excluded.value",
             ]
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+def record(moves: list[StockMove], kinds: dict[int, str]) -> None:
+    """Add the moves (done, valued) to the monthly summary and the products' running
+    totals: one upsert each per batch, in a fixed order so concurrent transactions never
+    wait on each other in a circle."""
+    changes = sorted((key, row) for key, row in deltas(moves, kinds).items() if row[0] or row[1])
+    if not changes:
+        return
+    totals: dict[int, list] = defaultdict(lambda: [ZERO, ZERO])
+    for (product_id, _month), (quantity, value) in changes:
+        totals[product_id][0] += quantity
+        totals[product_id][1] += value
+    _upsert(
+        StockValueMonth._meta.db_table,
+        ["product_id", "month"],
+        [(p, m, q, v) for (p, m), (q, v) in changes],
+    )
+    _upsert(
+        StockValueTotal._meta.db_table,
+        ["product_id"],
+        [(p, q, v) for p, (q, v) in sorted(totals.items())],
+    )
 
 
 def from_moves(product_ids=None):
@@ -125,18 +145,22 @@ def from_moves(product_ids=None):
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute the whole monthly summary from the moves (after a bulk import of moves,
-    or to prove it right): the number of (product, month) rows written. Holds a lock on
-    the summary table while it runs on PostgreSQL so no move is recorded in between."""
+    """Recompute the monthly summary and the running totals from the moves (after a bulk
+    import of moves, or to prove them right): the number of (product, month) rows
+    written. Locks both tables on PostgreSQL while it runs so no move is recorded in
+    between."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {connection.ops.quote_name(StockValueMonth._meta.db_table)} "
-                "IN EXCLUSIVE MODE"
-            )
+            for model in (StockValueMonth, StockValueTotal):
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} "
+                    "IN EXCLUSIVE MODE"
+                )
     StockValueMonth.objects.all().delete()
+    StockValueTotal.objects.all().delete()
     written = 0
     batch: list[StockValueMonth] = []
+    totals: dict[int, list] = defaultdict(lambda: [ZERO, ZERO])
     for row in from_moves().iterator(chunk_size=5000):
         quantity, value = row["quantity"] or ZERO, row["value"] or ZERO
         if not quantity and not value:
@@ -146,6 +170,8 @@ def rebuild() -> int:
                 product_id=row["product_id"], month=row["month"], quantity=quantity, value=value
             )
         )
+        totals[row["product_id"]][0] += quantity
+        totals[row["product_id"]][1] += value
         if len(batch) >= 5000:
             StockValueMonth.objects.bulk_create(batch)
             written += len(batch)
@@ -153,4 +179,8 @@ def rebuild() -> int:
     if batch:
         StockValueMonth.objects.bulk_create(batch)
         written += len(batch)
+    StockValueTotal.objects.bulk_create(
+        (StockValueTotal(product_id=pk, quantity=q, value=v) for pk, (q, v) in totals.items()),
+        batch_size=5000,
+    )
     return written
