@@ -14,6 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from samspill.platform.events import Event
 
 
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with its quantity without trailing zeros ("1.000" reads as a thousand
+    in Norwegian): "1", "2.5"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        quantity = format(Decimal(payload.get("quantity", "")).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return payload
+    return {**payload, "quantity": quantity}
+
+
 @dataclass(frozen=True, kw_only=True)
 class DeliveryCreated(Event):
     type: ClassVar[str] = "inventory.delivery.created"
@@ -257,7 +269,7 @@ class ProductionProduced(Event):
 
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
-        return gettext("%(quantity)s made on production order %(number)s") % payload
+        return gettext("%(quantity)s made on production order %(number)s") % _plain(payload)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -280,7 +292,7 @@ class ProductionScrapped(Event):
 
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:
-        return gettext("%(quantity)s scrapped on production order %(number)s") % payload
+        return gettext("%(quantity)s scrapped on production order %(number)s") % _plain(payload)
 
 
 @dataclass(frozen=True, kw_only=True)

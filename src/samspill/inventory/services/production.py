@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samspill.catalog import queries as catalog
 from samspill.inventory import events
@@ -51,6 +52,7 @@ from samspill.platform.errors import NotFound, ValidationFailed
 from samspill.platform.events import publish
 
 PREFIX = "WH/MO/"
+gettext_noop("scrapped")  # the history's label of a scrap on a production order
 MANAGE_BOM = "inventory.add_billofmaterials"
 PRODUCE = "inventory.change_productionorder"
 
@@ -434,6 +436,7 @@ def produce(
     for line in lines:
         line.done += consume[line.pk]
     ProductionLine.objects.bulk_update(lines, ["done"])
+    before = audit.snapshot(order)
     order.produced = made
     order.value = (order.value or Decimal(0)) + (output.value or Decimal(0))
     order.unit_cost = valuation.cost(order.value / order.produced)
@@ -446,15 +449,16 @@ def produce(
         }
         for move in moves
     ]
+    fields = ["produced", "value", "unit_cost"]
     if finishing:
-        _state_change(order, ProductionOrder.State.DONE, actor=actor)
+        order.state = ProductionOrder.State.DONE
+        order.done_at = timezone.now()
+        fields += ["state", "done_at"]
+    order.save(update_fields=fields)
+    audit.record("update", order, actor=actor, changes=audit.diff(before, audit.snapshot(order)))
+    if finishing:
         _publish_done(order, short=not last, actor=actor)
     else:
-        before = audit.snapshot(order)
-        order.save(update_fields=["produced", "value", "unit_cost"])
-        audit.record(
-            "update", order, actor=actor, changes=audit.diff(before, audit.snapshot(order))
-        )
         publish(
             events.ProductionProduced(
                 production_id=order.pk,
@@ -601,7 +605,7 @@ def scrap_production(
         "update",
         order,
         actor=actor,
-        changes={
+        changes={  # "scrapped": translated by the history (gettext_noop below)
             "scrapped": [
                 None,
                 f"{item.sku} × {amount}" + (f" ({scrapped_lot})" if scrapped_lot else ""),
