@@ -60,6 +60,8 @@ class InventoryConfig(AppConfig):
             models.BomLine,
             models.ProductionOrder,
             models.ProductionLine,
+            models.StockValueMonth,
+            models.StockValueTotal,
         ):
             permissions.register_model(model)
             names.append(model._meta.model_name)

@@ -1,7 +1,16 @@
 """Demo stock of Nordlys Handel AS: zones and bins in the main warehouse HOVED and an
 opening stock for every stockable product of the demo catalogue, posted as inventory
 adjustments (from the inventory-loss location, reason "Åpningsbalanse"), valued at the
-catalogue's cost price and, when accounting is set up, booked Dr 1460 / Cr 2050.
+catalogue's cost price and, when accounting is set up, booked Dr 1460 / Cr 4300.
+
+Why 4300: until the demo day the demo ledger (accounting.demo) books the company's goods
+purchases the periodic way, straight to 4300 Purchase of goods, and the goods on hand were
+bought that way. Capitalising them into 1460 takes their cost back out of 4300 (the
+change in stock, as a periodic year end does), so each item reaches cost of goods once:
+when a delivery books Dr 4300 / Cr 1460. Booked against equity (2050) they were expensed
+twice, once as a purchase and again as cost of goods sold on delivery. From the demo day
+on, goods come in through receipts (Dr 1460 / Cr 2985) and the supplier's bill clears
+2985.
 
 `load()` is deterministic and idempotent: a product that already has stock movements gets
 none, zones and bins are keyed by code. One batch of moves (bulk inserts), audited; no
@@ -21,6 +30,7 @@ from samspill.platform.context import current_channel
 from samspill.platform.models import AuditEntry
 
 REASON = "Åpningsbalanse"
+OPENING_COUNTER_ACCOUNT = "4300"  # Innkjøp av handelsvarer: the stock change
 ZONES = {"A": ["A-01", "A-02", "A-03"], "B": ["B-01", "B-02"]}
 
 
@@ -77,8 +87,9 @@ def load(*, actor=None) -> dict[str, int]:
         )
         for pk in products
     ]
-    # The opening stock is part of the opening balance: against equity, not shrinkage.
-    apply_moves(moves, actor=actor, counter_account="2050")
+    # The goods on hand were expensed to 4300 when bought (see the module docstring):
+    # capitalising them takes that cost back out, so it is expensed once, on delivery.
+    apply_moves(moves, actor=actor, counter_account=OPENING_COUNTER_ACCOUNT)
     real_actor = actor if actor is not None and actor.is_authenticated else None
     content_type = ContentType.objects.get_for_model(StockMove)
     AuditEntry.objects.bulk_create(

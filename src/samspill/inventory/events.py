@@ -14,6 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from samspill.platform.events import Event
 
 
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with its quantity without trailing zeros ("1.000" reads as a thousand
+    in Norwegian): "1", "2.5"."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        quantity = format(Decimal(payload.get("quantity", "")).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return payload
+    return {**payload, "quantity": quantity}
+
+
 @dataclass(frozen=True, kw_only=True)
 class DeliveryCreated(Event):
     type: ClassVar[str] = "inventory.delivery.created"
@@ -232,9 +244,63 @@ class ProductionConfirmed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProductionProduced(Event):
+    """Part of a production order was made and the order stays open for the rest:
+    `quantity` made in this run (with its `lot`, "" when untracked), `components` =
+    [{"product_id", "quantity", "value", "lot"}] consumed for it; `unit_cost` and `value`
+    of this run (NOK). The run that completes the order publishes
+    `inventory.production.done` instead."""
+
+    type: ClassVar[str] = "inventory.production.produced"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Part of a production order was made; the rest stays open")
+    subject_fields: ClassVar[dict[str, str]] = PRODUCTION_SUBJECTS
+
+    production_id: int
+    number: str
+    product_id: int
+    quantity: str
+    produced: str
+    remaining: str
+    lot: str = ""
+    unit_cost: str
+    value: str
+    components: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("%(quantity)s made on production order %(number)s") % _plain(payload)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionScrapped(Event):
+    """Components or finished goods of a production order were scrapped: moved from the
+    stock location to inventory loss, `value` (NOK) booked to shrinkage (4390)."""
+
+    type: ClassVar[str] = "inventory.production.scrapped"
+    version: ClassVar[int] = 1
+    description: ClassVar[Any] = _("Components or goods of a production order were scrapped")
+    subject_fields: ClassVar[dict[str, str]] = PRODUCTION_SUBJECTS
+
+    production_id: int
+    number: str
+    product_id: int
+    quantity: str
+    lot: str = ""
+    value: str
+    note: str = ""
+
+    @classmethod
+    def summarize(cls, payload: dict[str, Any]) -> str:
+        return gettext("%(quantity)s scrapped on production order %(number)s") % _plain(payload)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProductionDone(Event):
-    """Finished goods were made: `components` = [{"product_id", "quantity", "value"}]
-    consumed; `unit_cost` and `value` of what was produced (NOK)."""
+    """A production order is done: everything was made, or it was closed short (`short`,
+    the rest will not be made). `quantity`, `unit_cost` and `value` (NOK) of everything
+    it produced; `components` = [{"product_id", "quantity", "value"}] consumed in total;
+    `lots` the lots or serial numbers made (empty when untracked)."""
 
     type: ClassVar[str] = "inventory.production.done"
     version: ClassVar[int] = 1
@@ -248,6 +314,8 @@ class ProductionDone(Event):
     unit_cost: str
     value: str
     components: list[dict[str, Any]] = field(default_factory=list)
+    short: bool = False
+    lots: list[str] = field(default_factory=list)
 
     @classmethod
     def summarize(cls, payload: dict[str, Any]) -> str:

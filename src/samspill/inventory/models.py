@@ -185,6 +185,7 @@ class StockMove(models.Model):
         TRANSFER = "transfer", _("Transfer")
         RECEIPT = "receipt", _("Receipt")
         PRODUCTION = "production", _("Production")
+        SCRAP = "scrap", _("Scrap")
 
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
@@ -677,8 +678,9 @@ class BomLine(models.Model):
 
 class ProductionOrder(models.Model):
     """Making a quantity of a product from a bill of materials in a warehouse
-    (WH/MO/00001): confirmed, it reserves the components; done, it consumes them into the
-    production location and brings the finished goods from there into stock."""
+    (WH/MO/00001): confirmed, it reserves the components; each production run consumes
+    its share of them into the production location and brings finished goods from there
+    into stock; done when everything is made or it is closed short."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -692,6 +694,9 @@ class ProductionOrder(models.Model):
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = qty_field(_("quantity"))
+    produced = qty_field(
+        _("produced"), help_text=_("How much of the quantity has been made so far.")
+    )
     warehouse = models.ForeignKey(
         Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+"
     )
@@ -721,6 +726,10 @@ class ProductionOrder(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:production_detail", args=[self.pk])
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.quantity - self.produced, Decimal(0))
 
 
 class ProductionLine(models.Model):
@@ -754,3 +763,58 @@ class ProductionLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.product_id} × {self.quantity}"
+
+
+class StockValueMonth(models.Model):
+    """What one calendar month (in the company's time zone, settings.TIME_ZONE) changed in
+    the quantity and value of a product held in internal locations: the net of the done
+    moves in or out of the company's stock that month. A derived summary of the moves,
+    kept by the stock engine in the same transaction as each move (also a back-dated
+    one, in its own month) and rebuilt from the moves by `samspill rebuild-stock-value`.
+    The stock value at the end of a day is then the sum of the months before that day's
+    month plus the moves of that month up to the day: exact, and fast at any size."""
+
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=3)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("stock value of a month")
+        verbose_name_plural = _("stock value per month")
+        ordering = ["product_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "month"], name="inventory_value_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month"], name="inv_value_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.month:%Y-%m}: {self.quantity} / {self.value}"
+
+
+class StockValueTotal(models.Model):
+    """The quantity and value of a product held in internal locations over all time: the
+    running total of its StockValueMonth rows, kept with them in the same transaction.
+    The stock value at a recent date is this total less the months after that date's
+    month (and that month's moves after the day): a handful of rows per product."""
+
+    product = models.OneToOneField(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        primary_key=True,
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=3)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("stock value of a product")
+        verbose_name_plural = _("stock value per product")
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.quantity} / {self.value}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,8 @@ from samspill.inventory.models import (
     StockCount,
     StockLevel,
     StockMove,
+    StockValueMonth,
+    StockValueTotal,
     Warehouse,
 )
 from samspill.platform.errors import NotFound
@@ -312,12 +314,13 @@ def _end_of(day) -> datetime:
     return timezone.make_aware(start, timezone.get_current_timezone())
 
 
-def stock_value(at: date | None = None, q: str = "", user=None) -> QuerySet:
-    """Quantity and value of the stock in every internal location per product at the end of
-    day `at` (today when None), aggregated in SQL over the done moves: what came into
-    internal locations minus what left them (moves inside the company net to zero). Rows:
-    product_id, sku, name_nb, name_en, quantity, value; products with nothing left are
-    left out."""
+def stock_value_from_moves(at: date | None = None, q: str = "", user=None) -> QuerySet:
+    """The stock value report recomputed from the moves alone: quantity and value in every
+    internal location per product at the end of day `at` (today when None), aggregated in
+    SQL over every done move before it (what came into internal locations minus what left
+    them). The reference the fast report (`stock_value`) is proven against; slow at
+    size. Rows: product_id, sku, name_nb, name_en, quantity, value; products with nothing
+    left are left out."""
     internal = list(
         Location.objects.filter(kind=Location.Kind.INTERNAL).values_list("pk", flat=True)
     )
@@ -351,15 +354,140 @@ def stock_value(at: date | None = None, q: str = "", user=None) -> QuerySet:
     )
 
 
-def stock_value_total(at: date | None = None) -> Decimal:
-    """The value of all stock at the end of day `at`: one aggregate query over the moves."""
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _value_corrections(at: date | None, q: str = "", user=None):
+    """How to get the stock value at the end of day `at` from the summaries, whichever
+    reads fewer rows: (sign, months, moves) where the value per product is
+    sign=+1: the months before the day's month plus that month's moves up to the day, or
+    sign=-1: the product's running total (StockValueTotal) less the months after the
+    day's month and that month's moves after the day. `months` (StockValueMonth rows)
+    and `moves` (moves in or out of the company's stock) are querysets, not yet grouped.
+    One query (the first and last month of the summary)."""
+    from samspill.inventory.services.value_months import month_of, month_start
+
+    end = _end_of(at or timezone.localdate())
+    month = month_of(end - timedelta(microseconds=1))
+    start = month_start(month)
+    following = month_start(date(month.year + month.month // 12, month.month % 12 + 1, 1))
+    bounds = StockValueMonth.objects.aggregate(first=Min("month"), last=Max("month"))
+    forward = bounds["first"] is None or _months_between(bounds["first"], month) <= _months_between(
+        month, bounds["last"]
+    )
     internal = Location.objects.filter(kind=Location.Kind.INTERNAL).values("pk")
     incoming = Q(to_location_id__in=internal) & ~Q(from_location_id__in=internal)
     outgoing = Q(from_location_id__in=internal) & ~Q(to_location_id__in=internal)
-    row = StockMove.objects.filter(
-        state=StockMove.State.DONE, done_at__lt=_end_of(at or timezone.localdate())
-    ).aggregate(incoming=Sum("value", filter=incoming), outgoing=Sum("value", filter=outgoing))
-    total = (row["incoming"] or Decimal(0)) - (row["outgoing"] or Decimal(0))
+    if forward:
+        months = StockValueMonth.objects.filter(month__lt=month)
+        moves = StockMove.objects.filter(done_at__gte=start, done_at__lt=end)
+    else:
+        months = StockValueMonth.objects.filter(month__gt=month)
+        moves = StockMove.objects.filter(done_at__gte=end, done_at__lt=following)
+    moves = moves.filter(state=StockMove.State.DONE).filter(incoming | outgoing)
+    if q.strip():
+        match = Q(product__sku__icontains=q.strip()) | Q(product__name_nb__icontains=q.strip())
+        months, moves = months.filter(match), moves.filter(match)
+    return (1 if forward else -1), restrict(months, user, VIEW), restrict(moves, user, VIEW)
+
+
+def _grouped(months: QuerySet, moves: QuerySet) -> list[QuerySet]:
+    """The two parts grouped by product: product_id, quantity, value."""
+    internal = Location.objects.filter(kind=Location.Kind.INTERNAL).values("pk")
+    incoming = Q(to_location_id__in=internal)
+    zero_qty = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=3))
+    zero_value = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
+    return [
+        months.values("product_id")
+        .annotate(quantity=Sum("quantity"), value=Sum("value"))
+        .order_by(),
+        moves.values("product_id")
+        .annotate(
+            quantity=Coalesce(Sum("quantity", filter=incoming), zero_qty)
+            - Coalesce(Sum("quantity", filter=~incoming), zero_qty),
+            value=Coalesce(Sum("value", filter=incoming), zero_value)
+            - Coalesce(Sum("value", filter=~incoming), zero_value),
+        )
+        .order_by(),
+    ]
+
+
+def stock_value(at: date | None = None, q: str = "", user=None) -> list[dict]:
+    """Quantity and value of the stock in every internal location per product at the end of
+    day `at` (today when None), ordered by SKU; products with nothing left are left out.
+    Rows (dicts): product_id, sku, name_nb, name_en, quantity, value.
+
+    Four queries, whatever the size of the history, reading a few rows per product: the
+    products' running totals (with their SKU and names) and either the months before the
+    day's month plus that month's moves up to the day, or, when the day is nearer the end
+    of the history, the total less the months after and that month's later moves
+    (exactly what `stock_value_from_moves` sums over every move; tests prove it)."""
+    sign, months, moves = _value_corrections(at, q, user)
+    parts = _grouped(months, moves)
+    base = StockValueTotal.objects.all()
+    if q.strip():
+        base = base.filter(
+            Q(product__sku__icontains=q.strip()) | Q(product__name_nb__icontains=q.strip())
+        )
+    rows: dict[int, dict] = {}
+    for row in restrict(base, user, VIEW).values(
+        "product_id",
+        "quantity",
+        "value",
+        sku=F("product__sku"),
+        name_nb=F("product__name_nb"),
+        name_en=F("product__name_en"),
+    ):
+        if sign > 0:
+            row["quantity"], row["value"] = Decimal(0), Decimal(0)
+        rows[row["product_id"]] = row
+    missing: dict[int, dict] = {}
+    for part in parts:
+        for row in part:
+            found = rows.get(row["product_id"])
+            if found is None:  # a product whose months all net to zero: no running total
+                found = missing.setdefault(
+                    row["product_id"],
+                    {"product_id": row["product_id"], "quantity": Decimal(0), "value": Decimal(0)},
+                )
+            found["quantity"] += sign * (row["quantity"] or 0)
+            found["value"] += sign * (row["value"] or 0)
+    if missing:
+        from samspill.catalog import queries as catalog
+
+        for pk, sku, name_nb, name_en in (
+            catalog.product_list(None)
+            .filter(pk__in=list(missing))
+            .values_list("pk", "sku", "name_nb", "name_en")
+        ):
+            rows[pk] = {**missing[pk], "sku": sku, "name_nb": name_nb, "name_en": name_en}
+    result = []
+    for row in rows.values():
+        if row["quantity"] or row["value"]:
+            row["quantity"] = Decimal(row["quantity"]).quantize(Decimal("0.001"))
+            row["value"] = Decimal(row["value"]).quantize(Decimal("0.01"))
+            result.append(row)
+    return sorted(result, key=lambda row: row["sku"])
+
+
+def stock_value_total(at: date | None = None) -> Decimal:
+    """The value of all stock at the end of day `at`: at most four aggregate queries over
+    the summaries (see `stock_value`)."""
+    sign, months, moves = _value_corrections(at)
+    internal = Location.objects.filter(kind=Location.Kind.INTERNAL).values("pk")
+    total = Decimal(0)
+    if sign < 0:
+        total = StockValueTotal.objects.aggregate(total=Sum("value"))["total"] or Decimal(0)
+    row = moves.aggregate(
+        incoming=Sum("value", filter=Q(to_location_id__in=internal)),
+        outgoing=Sum("value", filter=~Q(to_location_id__in=internal)),
+    )
+    total += sign * (
+        (months.aggregate(total=Sum("value"))["total"] or Decimal(0))
+        + (row["incoming"] or Decimal(0))
+        - (row["outgoing"] or Decimal(0))
+    )
     return Decimal(total).quantize(Decimal("0.01"))
 
 
@@ -414,3 +542,22 @@ def production_order(actor, pk) -> ProductionOrder:
     if order is None:
         raise NotFound(_("There is no production order with this id."))
     return order
+
+
+def production_moves(order: ProductionOrder) -> list[StockMove]:
+    """The stock moves of a production order (consumed, made, scrapped) with product,
+    lot and locations: one query."""
+    return list(
+        StockMove.objects.filter(production=order)
+        .select_related("product__unit", "lot", "from_location", "to_location")
+        .order_by("done_at", "pk")
+    )
+
+
+def production_tracking(order: ProductionOrder) -> dict[int, str]:
+    """product id -> tracking of the order's product and components (one query)."""
+    ids = [order.product_id, *(line.product_id for line in order.lines.all())]
+    rows = dict(
+        ProductTracking.objects.filter(product_id__in=ids).values_list("product_id", "tracking")
+    )
+    return {pk: rows.get(pk, ProductTracking.Tracking.NONE) for pk in ids}

@@ -81,6 +81,7 @@ class ProductionOut(Schema):
     product_id: int
     sku: str
     quantity: Decimal
+    produced: Decimal
     warehouse: str
     bom_id: int
     unit_cost: Decimal | None
@@ -109,6 +110,38 @@ class ProductionIn(Schema):
     bom_id: int
     quantity: Decimal = Field(..., gt=0)
     warehouse: str = Field("", description="warehouse code; empty: the default warehouse")
+
+
+class ProductionComponentLotIn(Schema):
+    line_id: int = Field(..., description="the component line of the order")
+    lot: str = Field(..., max_length=60, description="lot or serial number to consume")
+    quantity: Decimal = Field(..., gt=0)
+
+
+class ProductionRunIn(Schema):
+    quantity: Decimal | None = Field(
+        None, gt=0, description="how much to make now; empty: everything that remains"
+    )
+    lot: str = Field("", max_length=60, description="lot or serial number made (tracked products)")
+    components: list[ProductionComponentLotIn] = Field(
+        default_factory=list, description="lots consumed of the tracked components"
+    )
+    close: bool = Field(False, description="done after this run: the rest is not made")
+
+
+class ProductionScrapIn(Schema):
+    product_id: int = Field(..., description="the order's product or one of its components")
+    quantity: Decimal = Field(..., gt=0)
+    lot: str = Field("", max_length=60)
+    note: str = Field("", max_length=200)
+
+
+class ProductionScrapOut(Schema):
+    move_id: int
+    product_id: int
+    quantity: Decimal
+    lot: str
+    value: Decimal | None
 
 
 class ProductionFilters(Schema):
@@ -204,3 +237,61 @@ def finish_production(request, order_id: int):
 )
 def cancel_production(request, order_id: int):
     return _act(request, order_id, services.cancel_production)
+
+
+@router.post(
+    "/productions/{order_id}/produce",
+    response=ProductionDetailOut,
+    summary="Produce part or all of what remains (lots of tracked goods; close short)",
+)
+def produce(request, order_id: int, payload: ProductionRunIn):
+    require(request.user, "inventory.view_productionorder")
+    order = queries.production_order(request.user, order_id)
+    services.produce(
+        actor=request.user,
+        order=order,
+        quantity=payload.quantity,
+        lot=payload.lot,
+        components=[
+            {"line_id": c.line_id, "lot": c.lot, "quantity": c.quantity} for c in payload.components
+        ],
+        close=payload.close,
+    )
+    return queries.production_order(request.user, order_id)
+
+
+@router.post(
+    "/productions/{order_id}/close",
+    response=ProductionDetailOut,
+    summary="Close short: done with what was made, the rest's reservations released",
+)
+def close_production(request, order_id: int):
+    return _act(request, order_id, services.close_production)
+
+
+@router.post(
+    "/productions/{order_id}/scrap",
+    response={201: ProductionScrapOut},
+    summary="Scrap components or finished goods to inventory loss (booked to 4390)",
+)
+def scrap_production(request, order_id: int, payload: ProductionScrapIn):
+    require(request.user, "inventory.view_productionorder")
+    order = queries.production_order(request.user, order_id)
+    move = services.scrap_production(
+        actor=request.user,
+        order=order,
+        product=payload.product_id,
+        quantity=payload.quantity,
+        lot=payload.lot,
+        note=payload.note,
+    )
+    return Status(
+        201,
+        {
+            "move_id": move.pk,
+            "product_id": move.product_id,
+            "quantity": move.quantity,
+            "lot": move.lot.name if move.lot else "",
+            "value": move.value,
+        },
+    )

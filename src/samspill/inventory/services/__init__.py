@@ -21,10 +21,13 @@ from samspill.inventory.services.deliveries import (
 )
 from samspill.inventory.services.production import (
     cancel_production,
+    close_production,
     confirm_production,
     create_bom,
     create_production,
     finish_production,
+    produce,
+    scrap_production,
 )
 from samspill.inventory.services.receipts import (
     close_receipts_for_order,
@@ -44,6 +47,7 @@ __all__ = [
     "cancel_production",
     "check_availability",
     "clear_picks",
+    "close_production",
     "close_receipts_for_order",
     "confirm_production",
     "create_bom",
@@ -58,9 +62,11 @@ __all__ = [
     "pick",
     "pick_reserved",
     "post_count",
+    "produce",
     "receive",
     "receive_return",
     "reserve_waiting",
+    "scrap_production",
     "set_counted",
     "set_tracking",
     "ship",

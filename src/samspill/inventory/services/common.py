@@ -25,7 +25,7 @@ from samspill.inventory.models import (
     Warehouse,
     qty,
 )
-from samspill.inventory.services import valuation
+from samspill.inventory.services import valuation, value_months
 from samspill.platform.errors import Conflict, DomainError, NotFound, ValidationFailed
 from samspill.platform.permissions import require
 
@@ -319,7 +319,8 @@ def apply_moves(
     kinds = {pk: loc.kind for pk, loc in locations.items()}
     valuation.value_moves(moves, kinds)  # before the levels change: receipts average on them
     StockMove.objects.bulk_create(moves, batch_size=1000)
-    levels = _lock_levels(deltas)
+    levels = _lock_levels(deltas)  # locks the products first: the summary below follows
+    value_months.record(moves, kinds)
     for key, delta in deltas.items():
         levels[key].on_hand += delta
     StockLevel.objects.bulk_update(list(levels.values()), ["on_hand"], batch_size=1000)

@@ -211,8 +211,8 @@ def book(
 ) -> None:
     """One posted ledger entry for the moves of one business document, when accounting is
     set up (a system entry: the person moving stock needs no accounting permission).
-    `counter_account` books the other side somewhere else than the usual account (an
-    opening stock against equity, 2050)."""
+    `counter_account` books the other side somewhere else than the usual account (the
+    demo's opening stock against 4300, the change in stock)."""
     lines = ledger_lines(moves, kinds, counter_account)
     if not lines:
         return

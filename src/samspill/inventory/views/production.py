@@ -190,11 +190,19 @@ class ProductionDetailView(PermissionRequiredMixin, View):
         except NotFound as exc:
             raise Http404(str(exc.message)) from exc
 
-    def _page(self, request, order, status=200):
+    def _page(self, request, order, status=200, run=None):
+        tracking = queries.production_tracking(order)
+        lines = list(order.lines.all())
+        for line in lines:
+            line.tracked = tracking[line.product_id] != "none"  # type: ignore[attr-defined]
         context = {
             "order": order,
             "title": order.number,
-            "lines": list(order.lines.all()),
+            "lines": lines,
+            "tracked_lines": [line for line in lines if line.tracked],  # type: ignore[attr-defined]
+            "product_tracked": tracking[order.product_id] != "none",
+            "moves": queries.production_moves(order),
+            "run": run or {},
             "can_produce": allowed(request.user, PRODUCE),
             "history": audit.history(order),
             "timeline_entries": timeline("production", order.pk, limit=20),
@@ -204,9 +212,50 @@ class ProductionDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         return self._page(request, self._order(request, pk))
 
+    def _run(self, request, order):
+        """The produce and scrap forms: their fields as the service takes them."""
+        values = request.POST
+        action = values.get("action")
+        if action == "produce":
+            components = [
+                {"line_id": line.pk, "lot": values.get(f"lot-{line.pk}", ""), "quantity": q}
+                for line in order.lines.all()
+                if (q := values.get(f"quantity-{line.pk}", "").strip())
+            ]
+            services.produce(
+                actor=request.user,
+                order=order,
+                quantity=values.get("quantity", "").strip() or None,
+                lot=values.get("lot", ""),
+                components=components,
+                close=values.get("close") == "1",
+            )
+            return _("The goods were made and are in stock.")
+        services.scrap_production(
+            actor=request.user,
+            order=order,
+            product=values.get("product", ""),
+            quantity=values.get("scrap_quantity", ""),
+            lot=values.get("scrap_lot", ""),
+            note=values.get("note", ""),
+        )
+        return _("The scrapped goods were moved to inventory loss.")
+
     def post(self, request, pk):
         order = self._order(request, pk)
         action = request.POST.get("action")
+        if action in ("produce", "scrap"):
+            try:
+                done = self._run(request, order)
+            except DomainPermissionDenied as exc:
+                raise DjangoPermissionDenied(str(exc.message)) from exc
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+                return self._page(
+                    request, self._order(request, pk), status=422, run=request.POST.dict()
+                )
+            messages.success(request, done)
+            return redirect(order.get_absolute_url())
         command, done = {
             "confirm": (services.confirm_production, _("The components were reserved.")),
             "done": (
@@ -214,6 +263,10 @@ class ProductionDetailView(PermissionRequiredMixin, View):
                 _("The components were consumed and the goods are in stock."),
             ),
             "cancel": (services.cancel_production, _("The production order was cancelled.")),
+            "close": (
+                services.close_production,
+                _("The production order was closed with what was made."),
+            ),
         }.get(action, (None, ""))
         if command is None:
             messages.error(request, _("Unknown action."))

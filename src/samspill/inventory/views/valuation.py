@@ -1,5 +1,6 @@
 """The stock value report: quantity, unit cost and value per product at the end of a day,
-aggregated in SQL over the moves; CSV/XLSX export."""
+from the monthly summary and the moves of the last month (queries.stock_value); CSV/XLSX
+export."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from samspill.inventory import queries
 from samspill.inventory.filters import StockValueFilterSet
 from samspill.inventory.tables import StockValueTable
-from samspill.platform.views import ListPage
+from samspill.platform.views import ListPage, style_form
 
 
 class StockValueView(ListPage):
@@ -27,8 +28,22 @@ class StockValueView(ListPage):
     def empty_text(self):
         return _("No stock is valued at this date. Stock gets its value when goods are received.")
 
-    def get_queryset(self):
-        return queries.stock_value(user=self.request.user)
+    def build(self):
+        """The report is a list of per-product rows, not a queryset: the filters (date,
+        search) rebuild it, invalid filters show nothing."""
+        filterset = self.filterset_class(
+            self.request.GET or None, queryset=None, request=self.request
+        )
+        style_form(filterset.form)
+        if filterset.is_bound and not filterset.is_valid():
+            rows: list = []
+        elif filterset.is_bound:
+            rows = filterset.qs
+        else:
+            rows = queries.stock_value(user=self.request.user)
+        table = self.table_class(rows)
+        table.request = self.request
+        return filterset, table
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
