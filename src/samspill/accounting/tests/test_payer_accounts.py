@@ -120,3 +120,18 @@ def test_party_display(ledger, customer):
     update_party(actor=None, party=customer, bank_account=PAYER)
     customer.refresh_from_db()
     assert customer.bank_account_display == "8601.11.17947"
+
+
+def test_merge_keeps_and_erasure_removes_the_bank_account(customer, make_user):
+    from samspill.parties.services import create_organization, create_person, erase_person
+    from samspill.parties.services.merge import merge_parties
+
+    duplicate = create_organization(
+        actor=None, name="Fjord Kaffe Dublett AS", bank_account=PAYER, force=True
+    )
+    survivor = merge_parties(actor=None, survivor=customer, duplicate=duplicate)
+    assert survivor.bank_account == PAYER
+    person = create_person(actor=None, first_name="Kari", last_name="Nordmann", bank_account=PAYER)
+    erase_person(actor=make_user("admin"), party=person)
+    person.refresh_from_db()
+    assert person.bank_account == ""
