@@ -24,6 +24,7 @@ class AccountingConfig(AppConfig):
             PaymentAllocation,
             Period,
             Project,
+            Reminder,
             VoucherCounter,
         )
         from samspill.accounting.queries import invoices as invoice_queries
@@ -46,6 +47,7 @@ class AccountingConfig(AppConfig):
         register_model(PaymentAllocation)
         register_model(BankStatement)
         register_model(BankStatementLine)
+        register_model(Reminder)
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation
@@ -76,6 +78,7 @@ class AccountingConfig(AppConfig):
             "invoice",
             "payment",
             "bankstatement",
+            "reminder",
         )
         view = [f"accounting.view_{m}" for m in models]
         grant(["management"], *view)
@@ -92,6 +95,13 @@ class AccountingConfig(AppConfig):
         nav = [
             (_("Invoices"), "accounting:invoice_list", "accounting.view_invoice", "receipt", 8),
             (_("Payments"), "accounting:payment_list", "accounting.view_payment", "cash-coin", 9),
+            (
+                _("Dunning"),
+                "accounting:dunning",
+                "accounting.view_reminder",
+                "envelope-exclamation",
+                9,
+            ),
             (
                 _("Bank statements"),
                 "accounting:bank_statement_list",
@@ -181,6 +191,17 @@ class AccountingConfig(AppConfig):
                 title=_("Invoices"),
                 render=party_invoices,
                 order=40,
+            )
+        )
+        from samspill.accounting.views.dunning import party_dunning_panel
+
+        registry.register_party_panel(
+            registry.PartyPanel(
+                key="dunning",
+                permission="accounting.view_reminder",
+                title=_("Dunning"),
+                render=party_dunning_panel,
+                order=41,
             )
         )
         registry.register_key_figures(

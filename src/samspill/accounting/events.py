@@ -249,3 +249,34 @@ class BankStatementImported(Event):
             gettext("Bank statement %(reference)s imported: %(lines)s lines, %(matched)s matched")
             % payload
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReminderSent(Event):
+    """A reminder (level 1, purring) or a collection notice (level 2, inkassovarsel) of an
+    overdue invoice was issued. `claim` is what was open before it, `fee` the fee charged
+    on it (decimal strings, base currency); `due_date` the new deadline."""
+
+    type = "accounting.reminder.sent"
+    description = _("A reminder of an overdue invoice was sent")
+    subject_fields = {"reminder_id": "reminder", "invoice_id": "invoice", "party_id": "party"}
+
+    reminder_id: int
+    invoice_id: int
+    number: str
+    party_id: int
+    level: int
+    date: str
+    due_date: str
+    claim: str
+    fee: str = "0.00"
+
+    @classmethod
+    def summarize(cls, payload):
+        if payload.get("level") == 2:
+            text = gettext(
+                "Collection notice for invoice %(number)s: %(claim)s, pay by %(due_date)s"
+            )
+        else:
+            text = gettext("Reminder for invoice %(number)s: %(claim)s, pay by %(due_date)s")
+        return text % payload

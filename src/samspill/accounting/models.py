@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -613,3 +613,73 @@ class BankStatementLine(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.amount} {self.kid or self.text}"[:80]
+
+
+# --- Dunning (purring) -------------------------------------------------------------------------
+
+
+class Reminder(models.Model):
+    """A written reminder of an overdue invoice (purring, level 1) or the collection notice
+    that follows it (inkassovarsel, level 2), with its new deadline (at least 14 days) and,
+    when the rules allow, a fee (purregebyr) posted as its own voucher: 1500 debit for the
+    customer, matched with the invoice's receivable so the invoice's KID collects both."""
+
+    class Level(models.IntegerChoices):
+        REMINDER = 1, pgettext_lazy("dunning", "Reminder")
+        COLLECTION_NOTICE = 2, _("Collection notice")
+
+    invoice = models.ForeignKey(
+        Invoice, models.PROTECT, related_name="reminders", verbose_name=_("invoice")
+    )
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    date = models.DateField(_("date"))
+    due_date = models.DateField(_("new due date"))
+    claim = models.DecimalField(
+        _("amount claimed"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("What was open on the invoice when the reminder was written, without its fee"),
+    )
+    fee = models.DecimalField(_("fee"), max_digits=8, decimal_places=2, default=ZERO)
+    fee_entry = models.OneToOneField(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminder",
+        verbose_name=_("fee voucher"),
+    )
+    language = models.CharField(_("language"), max_length=2, default="nb")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=254, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("dunning", "reminder")
+        verbose_name_plural = pgettext_lazy("dunning", "reminders")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["party", "date"], name="reminder_party_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "level"], name="reminder_level_once"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="reminder_fee_not_negative"),
+            models.CheckConstraint(condition=Q(due_date__gt=F("date")), name="reminder_due_after"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.invoice.number or ''}".strip()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounting:reminder_pdf", args=[self.pk])

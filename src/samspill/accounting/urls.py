@@ -55,6 +55,10 @@ urlpatterns = [
         "invoices/<int:pk>/ehf/", views.InvoiceDownloadView.as_view(kind="ehf"), name="invoice_ehf"
     ),
     path("payments/", views.PaymentListPage.as_view(), name="payment_list"),
+    path("payments/new/", views.PaymentCreateView.as_view(), name="payment_create"),
+    path("dunning/", views.DunningView.as_view(), name="dunning"),
+    path("reminders/<int:pk>/pdf/", views.ReminderPdfView.as_view(), name="reminder_pdf"),
+    path("reminders/<int:pk>/send/", views.ReminderSendView.as_view(), name="reminder_send"),
     path("bank/", views.BankStatementListPage.as_view(), name="bank_statement_list"),
     path("bank/import/", views.BankStatementImportView.as_view(), name="bank_statement_import"),
     path("bank/<int:pk>/", views.BankStatementDetailView.as_view(), name="bank_statement_detail"),

@@ -2,6 +2,7 @@
 goes through organization.services, every read through organization.queries."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -47,6 +48,8 @@ class CompanyOut(Schema):
     website: str
     iban: str
     bank_account: str
+    reminder_fee: Decimal = Field(..., description="Fee on a reminder (purregebyr), NOK")
+    reminder_days: int = Field(..., description="Days to pay a reminder (at least 14)")
     updated_at: datetime
 
 
@@ -69,6 +72,8 @@ class CompanyPatch(Schema):
     website: str | None = None
     iban: str | None = None
     bank_account: str | None = None
+    reminder_fee: Decimal | None = None
+    reminder_days: int | None = None
 
 
 class DepartmentOut(Schema):

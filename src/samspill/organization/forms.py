@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
 from samspill.organization import queries
-from samspill.organization.models import Company, Department, Membership, Team
+from samspill.organization.models import (
+    MAX_REMINDER_FEE,
+    Company,
+    Department,
+    Membership,
+    Team,
+)
 
 
 class BootstrapMixin:
@@ -42,6 +48,14 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         days = self.cleaned_data.get("invoice_payment_days")
         return 14 if days is None else days
 
+    def clean_reminder_fee(self):
+        fee = self.cleaned_data.get("reminder_fee")
+        return MAX_REMINDER_FEE if fee is None else fee
+
+    def clean_reminder_days(self):
+        days = self.cleaned_data.get("reminder_days")
+        return 14 if days is None else days
+
     class Meta:
         model = Company
         fields = [
@@ -65,6 +79,8 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
             "bank_account",
             "kid_method",
             "invoice_payment_days",
+            "reminder_fee",
+            "reminder_days",
         ]
         widgets = {
             "postal_street": forms.Textarea(attrs={"rows": 2}),
@@ -107,7 +123,7 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
         # Invoicing settings keep their defaults when a form leaves them out.
-        for name in ("kid_method", "invoice_payment_days"):
+        for name in ("kid_method", "invoice_payment_days", "reminder_fee", "reminder_days"):
             self.fields[name].required = False
         for name in ("org_number", "iban", "bank_account"):
             self.fields[name].widget.attrs["spellcheck"] = "false"

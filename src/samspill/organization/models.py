@@ -7,6 +7,7 @@ compact form when the record is validated, and check it with python-stdnum/phone
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 import phonenumbers
@@ -187,6 +188,13 @@ def format_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Norwegian dunning rules (inkassoforskriften): the inkassosats (§ 1-1, kr 700 since 2017)
+# and the most a creditor may charge for a written reminder or a collection notice sent at
+# least 14 days after the due date, 1/20 of it (§ 1-2).
+INKASSOSATS = Decimal("700.00")
+MAX_REMINDER_FEE = (INKASSOSATS / 20).quantize(Decimal("0.01"))
+
+
 # --- Company -----------------------------------------------------------------------------------
 
 
@@ -246,6 +254,23 @@ class Company(models.Model):
         default=14,
         validators=[MaxValueValidator(365)],
         help_text=_("Days from the invoice date to the due date, unless the invoice says."),
+    )
+    reminder_fee = models.DecimalField(
+        _("reminder fee"),
+        max_digits=8,
+        decimal_places=2,
+        default=MAX_REMINDER_FEE,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_REMINDER_FEE)],
+        help_text=_(
+            "Charged on a reminder or a collection notice sent at least 14 days after the "
+            "due date (purregebyr). At most 1/20 of the inkassosats: 35 kr."
+        ),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days to pay a reminder"),
+        default=14,
+        validators=[MinValueValidator(14), MaxValueValidator(60)],
+        help_text=_("The new deadline of a reminder or collection notice: at least 14 days."),
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

@@ -23,6 +23,8 @@ COMPANY_FIELDS = (
     "mva_registered",
     "kid_method",
     "invoice_payment_days",
+    "reminder_fee",
+    "reminder_days",
     "base_currency",
     "fiscal_year_start_month",
     "postal_street",
@@ -112,6 +114,8 @@ def update_company(*, actor, **changes) -> Company:
             "fiscal_year_start_month",
             "mva_registered",
             "invoice_payment_days",
+            "reminder_fee",
+            "reminder_days",
         ):
             value = ""
         setattr(company, name, _strip(value))

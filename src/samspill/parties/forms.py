@@ -151,6 +151,13 @@ class PartyFormBase(FieldsetsMixin, BootstrapMixin, forms.Form):
     live_fields = LIVE_FIELDS
 
     website = forms.CharField(label=_("Website"), required=False, max_length=200)
+    bank_account = forms.CharField(
+        label=_("Bank account"),
+        required=False,
+        max_length=50,
+        help_text=_("Norwegian account number (11 digits) or IBAN: identifies their payments."),
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=Party.Language.choices,
@@ -294,6 +301,7 @@ class OrganizationForm(ContactFieldsMixin, PartyFormBase):
         "email",
         "phone",
         "website",
+        "bank_account",
         "address_kind",
         "line1",
         "line2",
@@ -309,7 +317,7 @@ class OrganizationForm(ContactFieldsMixin, PartyFormBase):
         "force",
     ]
     fieldset_layout = [
-        (_("Organization"), ["name", "orgnr", "website", "language"]),
+        (_("Organization"), ["name", "orgnr", "website", "bank_account", "language"]),
         (_("Email and phone"), ["email", "phone"]),
         (_("Address"), ["address_kind", "line1", "line2", "postal_code", "city", "country"]),
         (_("Classification"), ["roles", "tags", "new_tags", "owner", "notes"]),
@@ -344,6 +352,7 @@ class PersonForm(ContactFieldsMixin, PartyFormBase):
         "email",
         "phone",
         "website",
+        "bank_account",
         "address_kind",
         "line1",
         "line2",
@@ -359,7 +368,7 @@ class PersonForm(ContactFieldsMixin, PartyFormBase):
         "force",
     ]
     fieldset_layout = [
-        (_("Person"), ["first_name", "last_name", "language", "website"]),
+        (_("Person"), ["first_name", "last_name", "language", "website", "bank_account"]),
         (_("Contact person at"), ["organization", "title", "department", "is_primary_contact"]),
         (_("Email and phone"), ["email", "phone"]),
         (_("Address"), ["address_kind", "line1", "line2", "postal_code", "city", "country"]),
@@ -413,6 +422,7 @@ class PartyEditForm(PartyFormBase):
             [
                 *names,
                 "website",
+                "bank_account",
                 "language",
                 "roles",
                 "tags",
@@ -424,7 +434,10 @@ class PartyEditForm(PartyFormBase):
         )
         live_validation(self, exclude=party.pk)
         self.fieldset_layout = [
-            (party.get_kind_display(), [*names, "website", "language", "is_active"]),
+            (
+                party.get_kind_display(),
+                [*names, "website", "bank_account", "language", "is_active"],
+            ),
             (_("Classification"), ["roles", "tags", "new_tags", "owner", "notes"]),
         ]
 
@@ -436,6 +449,7 @@ class PartyEditForm(PartyFormBase):
             "first_name": party.first_name,
             "last_name": party.last_name,
             "website": party.website,
+            "bank_account": party.bank_account,
             "language": party.language,
             "roles": party.roles,
             "tags": list(party.tags.all()),
@@ -453,6 +467,7 @@ class PartyEditForm(PartyFormBase):
         }
         changes.update(
             website=data["website"],
+            bank_account=data["bank_account"],
             language=data["language"],
             notes=data["notes"],
             owner=data["owner"],

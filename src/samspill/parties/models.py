@@ -7,6 +7,7 @@ Only `samspill.parties.services` writes these tables."""
 from __future__ import annotations
 
 import functools
+import re
 
 import phonenumbers
 from babel import Locale
@@ -19,8 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.no import kontonr as stdnum_kontonr
 from stdnum.no import orgnr as stdnum_orgnr
 
 # --- Identifiers ---------------------------------------------------------------------------
@@ -46,6 +49,35 @@ _NOT_ISO_3166 = {
 DEFAULT_PHONE_REGION = "NO"
 ERASED_NAME = "Erased person"
 ORGNR_TAKEN = _("An organization with this organization number already exists.")
+
+
+def clean_bank_account(value: str) -> str:
+    """The compact form of a bank account: a Norwegian account number (11 digits, MOD11
+    check digit) or an IBAN; or ValidationError."""
+    value = re.sub(r"[\s.\-]", "", value or "").upper()
+    if not value:
+        return ""
+    try:
+        return stdnum_kontonr.validate(value) if value.isdigit() else stdnum_iban.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Enter a valid Norwegian account number (11 digits, e.g. 8601.11.17947) or IBAN."),
+            code="bank_account",
+        ) from exc
+
+
+def bank_account_keys(value: str) -> set[str]:
+    """The forms a bank account may take on a bank statement: a Norwegian IBAN and its
+    11-digit account number are the same account."""
+    value = re.sub(r"[\s.\-]", "", value or "").upper()
+    if not value:
+        return set()
+    keys = {value}
+    if value.startswith("NO") and len(value) == 15:
+        keys.add(value[4:])
+    elif value.isdigit() and len(value) == 11:
+        keys.add(f"NO{stdnum_iban.calc_check_digits('NO00' + value)}{value}")
+    return keys
 
 
 def clean_orgnr(value: str) -> str:
@@ -178,6 +210,13 @@ class Party(models.Model):
         help_text=_("Norwegian organization number, 9 digits."),
     )
     website = models.URLField(_("website"), blank=True)
+    bank_account = models.CharField(
+        _("bank account"),
+        max_length=34,
+        blank=True,
+        db_index=True,
+        help_text=_("Norwegian account number (11 digits) or IBAN: identifies their payments."),
+    )
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -323,6 +362,14 @@ class Party(models.Model):
     @property
     def roles(self) -> list[str]:
         return [role for role, field in self.ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def bank_account_display(self) -> str:
+        """ "1234.56.78903" or the IBAN in groups of four."""
+        value = self.bank_account
+        if value.isdigit() and len(value) == 11:
+            return stdnum_kontonr.format(value)
+        return stdnum_iban.format(value) if value else ""
 
     @property
     def orgnr_display(self) -> str:

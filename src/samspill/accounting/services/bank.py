@@ -1,8 +1,9 @@
 """Bank statements: importing the bank's ISO 20022 camt.053 file and matching its lines
 with the books. A credit line whose KID is an open invoice's KID pays that invoice at once
 (a payment on the bank journal, matched in the ledger); a credit line of the same amount as
-the one open invoice of a customer with the payer's name is proposed; the rest is booked by
-hand to an account."""
+the one open invoice of the payer is proposed, the payer found by the debtor account (the
+customer's bank account on the party) before the payer's name; the rest is booked by hand
+to an account."""
 
 from __future__ import annotations
 
@@ -27,13 +28,15 @@ from samspill.accounting.services.common import CENT, fail
 from samspill.accounting.services.payments import register_payment
 from samspill.localization.no import chart
 from samspill.organization import queries as organization
-from samspill.parties.models import Party
+from samspill.parties.models import Party, bank_account_keys
 from samspill.platform import audit
 from samspill.platform.errors import Conflict
 from samspill.platform.events import publish
 from samspill.platform.permissions import require
 
 KID_CONFIDENCE = 100
+ACCOUNT_NAME_CONFIDENCE = 95  # the payer's bank account and name are the customer's
+ACCOUNT_CONFIDENCE = 90  # the payer's bank account is the customer's
 NAME_CONFIDENCE = 80
 OPEN_STATES = (Invoice.State.POSTED, Invoice.State.PARTLY_PAID)
 
@@ -249,8 +252,10 @@ def _normal(name: str) -> str:
 
 def _auto_match(lines: list[BankStatementLine], *, actor, base_currency: str) -> None:
     """KID equal to an open invoice's and amount within what is open -> paid (100); else
-    the amount of the one open invoice of the customer named as payer -> proposed (80).
-    Open invoices are read in one query by KID and one by payer name."""
+    the amount of the one open invoice of the payer -> proposed: the payer's account is the
+    customer's bank account (90; 95 when the name agrees too), else the customer's name (80).
+    Open invoices are read in one query by KID and one by payer; parties in one by account
+    and one by name."""
     credits = [line for line in lines if line.amount > 0 and line.currency == base_currency]
     kids = {line.kid for line in credits if line.kid}
     by_kid: dict[str, Any] = {}
@@ -282,31 +287,57 @@ def _auto_match(lines: list[BankStatementLine], *, actor, base_currency: str) ->
         else:
             rest.append(line)
     names = {_normal(line.counterparty_name) for line in rest if line.counterparty_name}
-    if not names:
+    accounts = {line.counterparty_account for line in rest if line.counterparty_account}
+    if not names and not accounts:
         return
-    query = Q()
-    for name in names:
-        query |= Q(name__iexact=name)
-    parties = {_normal(p.name): p.pk for p in Party.objects.filter(query, erased_at__isnull=True)}
+    by_account: dict[str, int] = {}
+    if accounts:
+        keys = set().union(*(bank_account_keys(account) for account in accounts))
+        for pk, account in Party.objects.filter(
+            bank_account__in=keys, erased_at__isnull=True, merged_into__isnull=True
+        ).values_list("pk", "bank_account"):
+            for key in bank_account_keys(account):
+                by_account.setdefault(key, pk)
+    parties: dict[str, int] = {}
+    if names:
+        query = Q()
+        for name in names:
+            query |= Q(name__iexact=name)
+        parties = {
+            _normal(p.name): p.pk for p in Party.objects.filter(query, erased_at__isnull=True)
+        }
     candidates: dict[int, list[Any]] = defaultdict(list)
-    if parties:
+    wanted = {*parties.values(), *by_account.values()}
+    if wanted:
         for invoice in with_open_amount(
             Invoice.objects.filter(
-                kind=Invoice.Kind.INVOICE, state__in=OPEN_STATES, party__in=parties.values()
+                kind=Invoice.Kind.INVOICE, state__in=OPEN_STATES, party__in=wanted
             )
         ):
             candidates[invoice.party_id].append(invoice)
     for line in rest:
-        party_id = parties.get(_normal(line.counterparty_name))
+        by_name = parties.get(_normal(line.counterparty_name))
+        payer = next(
+            (
+                by_account[k]
+                for k in bank_account_keys(line.counterparty_account)
+                if k in by_account
+            ),
+            None,
+        )
+        if payer is not None:
+            confidence = ACCOUNT_NAME_CONFIDENCE if by_name == payer else ACCOUNT_CONFIDENCE
+        else:
+            payer, confidence = by_name, NAME_CONFIDENCE
         fitting = [
             invoice
-            for invoice in candidates.get(party_id or 0, [])
+            for invoice in candidates.get(payer or 0, [])
             if cents(invoice.open_amount) == line.amount
         ]
         if len(fitting) == 1:
             line.state = BankStatementLine.State.PROPOSED
             line.proposed_invoice = fitting[0]
-            line.confidence = NAME_CONFIDENCE
+            line.confidence = confidence
             line.save(update_fields=["state", "proposed_invoice", "confidence"])
 
 

@@ -7,6 +7,7 @@ from samspill.accounting.views.bank import (
     BankStatementImportView,
     BankStatementListPage,
 )
+from samspill.accounting.views.dunning import DunningView, ReminderPdfView, ReminderSendView
 from samspill.accounting.views.invoices import (
     InvoiceActionView,
     InvoiceCreateView,
@@ -31,6 +32,7 @@ from samspill.accounting.views.ledger import (
     PeriodListView,
     ProjectListView,
 )
+from samspill.accounting.views.payments import PaymentCreateView
 from samspill.accounting.views.reports import (
     AccountStatementView,
     BalanceSheetView,
@@ -54,6 +56,7 @@ __all__ = [
     "BankStatementDetailView",
     "BankStatementImportView",
     "BankStatementListPage",
+    "DunningView",
     "EntryActionView",
     "EntryCreateView",
     "EntryDetailView",
@@ -70,11 +73,14 @@ __all__ = [
     "InvoiceListPage",
     "OpenItemsView",
     "PartyOpenItemsView",
+    "PaymentCreateView",
     "PaymentListPage",
     "PeriodActionView",
     "PeriodListView",
     "ProfitAndLossView",
     "ProjectListView",
+    "ReminderPdfView",
+    "ReminderSendView",
     "ReportsIndexView",
     "TrialBalanceView",
     "VatCodeLinesView",

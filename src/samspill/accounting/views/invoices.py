@@ -53,7 +53,9 @@ class PaymentListPage(ListPage):
     table_class = PaymentTable
     filterset_class = PaymentFilter
     title = gettext_lazy("Payments")
-    empty_text = gettext_lazy("No payments yet. Register one on an invoice.")
+    empty_text = gettext_lazy("No payments yet. Register one with New or on an invoice.")
+    create_url = "accounting:payment_create"
+    create_permission = "accounting.add_payment"
     export_name = "payments"
 
     def get_queryset(self):
@@ -213,6 +215,7 @@ class InvoiceDetailView(PermissionRequiredMixin, View):
                 and invoice.due_date < date.today(),
                 "credit_notes": invoice.credit_notes.order_by("id"),
                 "allocations": invoice.allocations.select_related("payment").order_by("id"),
+                "reminders": invoice.reminders.order_by("level"),
                 "payment_form": payment_form,
                 "send_form": send_form,
                 "history": audit.history(invoice),

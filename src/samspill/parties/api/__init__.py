@@ -105,6 +105,7 @@ def create_party(request, payload: PartyIn):
     common = {
         "actor": request.user,
         "website": payload.website,
+        "bank_account": payload.bank_account,
         "language": payload.language,
         "notes": payload.notes,
         "roles": payload.roles,

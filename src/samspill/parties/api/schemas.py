@@ -124,6 +124,9 @@ class PartyIn(Schema):
     first_name: str = Field("", max_length=100, description="Persons only")
     last_name: str = Field("", max_length=100, description="Persons only")
     orgnr: str = Field("", max_length=20, description="Norwegian organisation number")
+    bank_account: str = Field(
+        "", max_length=50, description="Norwegian account number (11 digits) or IBAN"
+    )
     website: str = Field("", max_length=200)
     language: Language = "nb"
     notes: str = ""
@@ -144,6 +147,7 @@ class PartyPatch(Schema):
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     orgnr: str | None = Field(None, max_length=20)
+    bank_account: str | None = Field(None, max_length=50)
     website: str | None = Field(None, max_length=200)
     language: Language | None = None
     notes: str | None = None
@@ -160,6 +164,7 @@ class PartyOut(Schema):
     first_name: str
     last_name: str
     orgnr: str
+    bank_account: str
     website: str
     language: str
     notes: str

@@ -19,6 +19,7 @@ from samspill.parties.models import (
     Party,
     Relation,
     Tag,
+    clean_bank_account,
     clean_orgnr,
 )
 from samspill.platform import audit
@@ -26,7 +27,16 @@ from samspill.platform.errors import Conflict, ValidationFailed
 from samspill.platform.events import publish
 from samspill.platform.permissions import require
 
-PARTY_FIELDS = ("name", "first_name", "last_name", "orgnr", "website", "language", "notes")
+PARTY_FIELDS = (
+    "name",
+    "first_name",
+    "last_name",
+    "orgnr",
+    "bank_account",
+    "website",
+    "language",
+    "notes",
+)
 ROLE_NAMES = tuple(Party.ROLE_FIELDS)
 
 
@@ -118,6 +128,12 @@ def _assign(party: Party, data: Mapping[str, Any], errors: dict[str, list[str]])
                 value = clean_orgnr(value or "")
             except ValidationError as exc:
                 errors.setdefault("orgnr", []).extend(exc.messages)
+                value = ""
+        elif field == "bank_account":
+            try:
+                value = clean_bank_account(value or "")
+            except ValidationError as exc:
+                errors.setdefault("bank_account", []).extend(exc.messages)
                 value = ""
         elif field == "website":
             value = (value or "").strip()

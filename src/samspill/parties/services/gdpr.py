@@ -117,6 +117,7 @@ _ERASED_FIELDS = (
     "first_name",
     "last_name",
     "website",
+    "bank_account",
     "notes",
     "tags",
     "contact points",
@@ -128,6 +129,7 @@ _ERASED_FIELDS = (
 def _anonymise(party: Party, now) -> None:
     party.name = ERASED_NAME
     party.first_name = party.last_name = party.website = party.notes = party.orgnr = ""
+    party.bank_account = ""
     party.is_active = False
     party.erased_at = now
     party.save()

@@ -23,7 +23,7 @@ from samspill.platform import audit
 from samspill.platform.errors import ValidationFailed
 from samspill.platform.events import publish
 
-_FILLABLE = ("first_name", "last_name", "orgnr", "website", "notes", "owner_id")
+_FILLABLE = ("first_name", "last_name", "orgnr", "bank_account", "website", "notes", "owner_id")
 
 
 @transaction.atomic

@@ -122,6 +122,7 @@ def create_organization(
     actor,
     name: str,
     orgnr: str = "",
+    bank_account: str = "",
     website: str = "",
     language: str = Party.Language.NB,
     notes: str = "",
@@ -140,6 +141,7 @@ def create_organization(
         fields={
             "name": name,
             "orgnr": orgnr,
+            "bank_account": bank_account,
             "website": website,
             "language": language,
             "notes": notes,
@@ -159,6 +161,7 @@ def create_person(
     actor,
     first_name: str,
     last_name: str = "",
+    bank_account: str = "",
     website: str = "",
     language: str = Party.Language.NB,
     notes: str = "",
@@ -181,6 +184,7 @@ def create_person(
         fields={
             "first_name": first_name,
             "last_name": last_name,
+            "bank_account": bank_account,
             "website": website,
             "language": language,
             "notes": notes,
@@ -265,7 +269,8 @@ def _update(party: Party, *, actor, changes: Mapping[str, Any]) -> Party:
 @transaction.atomic
 def update_party(*, actor, party: Party, **changes) -> Party:
     """Change fields of a party: name (organisations), first_name/last_name (persons),
-    orgnr, website, language, notes, owner, is_active, roles (list of names) and tags.
+    orgnr, bank_account, website, language, notes, owner, is_active, roles (list of names)
+    and tags.
     Publishes parties.party.updated listing the changed fields (nothing when nothing
     changed)."""
     return _update(party, actor=actor, changes=changes)
