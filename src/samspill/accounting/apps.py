@@ -46,6 +46,9 @@ class AccountingConfig(AppConfig):
         register_model(PaymentAllocation)
         register_model(BankStatement)
         register_model(BankStatementLine)
+        from samspill.accounting import bills_app
+
+        bills_app.ready()
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation
