@@ -72,6 +72,7 @@ urlpatterns = [
     path("bills/", bill_views.BillListPage.as_view(), name="bill_list"),
     path("bills/new/", bill_views.BillCreateView.as_view(), name="bill_create"),
     path("bills/import/", bill_views.BillImportView.as_view(), name="bill_import"),
+    path("bills/payment-file/", bill_views.BillPaymentFileView.as_view(), name="bill_payment_file"),
     path("bills/<int:pk>/", bill_views.BillDetailView.as_view(), name="bill_detail"),
     path("bills/<int:pk>/edit/", bill_views.BillEditView.as_view(), name="bill_edit"),
     path(

@@ -236,6 +236,31 @@ def import_bill(request, file: File[UploadedFile]):
     return Status(201, queries.bill(bill.pk))
 
 
+class BillPaymentFileIn(Schema):
+    bill_ids: list[int] | None = Field(None, description="Empty: every approved, open bill")
+    due_by: dt.date | None = None
+    execution_date: dt.date | None = None
+
+
+@router.post(
+    "/bills/payment-file",
+    summary="A pain.001.001.03 credit transfer file for approved bills (XML)",
+)
+def bill_payment_file(request, payload: BillPaymentFileIn):
+    from django.http import HttpResponse
+
+    from samspill.accounting.services import pain001
+
+    require(request.user, "accounting.add_supplierpayment")
+    xml = pain001.credit_transfer(
+        pain001.payable_bills(payload.bill_ids, due_by=payload.due_by),
+        execution_date=payload.execution_date,
+    )
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = 'attachment; filename="pain001.xml"'
+    return response
+
+
 @router.get("/bills/{bill_id}", response=BillOut, summary="One supplier bill with its lines")
 def get_bill(request, bill_id: int):
     require(request.user, "accounting.view_supplierbill")

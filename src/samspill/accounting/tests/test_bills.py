@@ -266,3 +266,49 @@ def test_outgoing_bank_lines_are_proposed_against_open_bills_and_accepted(ledger
     assert line.state == "matched" and line.supplier_payment_id
     assert queries.bill(by_kid.pk).state == "paid"
     assert queries.bill(by_text.pk).state == "approved"
+
+
+def test_pain001_payment_file_is_valid_against_the_xsd(ledger, supplier, make_user, api):
+    from pathlib import Path
+
+    from lxml import etree
+
+    from samspill.accounting.services import pain001
+    from samspill.organization import services as organization
+    from samspill.organization.demo import COMPANY
+
+    xsd = Path(__file__).resolve().parents[5] / "shared/data/iso20022/pain/xsd/pain.001.001.03.xsd"
+    if not xsd.is_file():
+        pytest.skip("pain.001 XSD not found (../shared is absent)")
+    organization.update_company(actor=None, **COMPANY)
+    with_kid = services.approve_bill(
+        make_bill(supplier, number="P-1", kid="1234567890128", bank_account="15031234567",
+                  submit=True),
+        actor=None,
+    )  # fmt: skip
+    services.approve_bill(
+        make_bill(supplier, number="P-2", bank_account="NO9386011117947", submit=True),
+        actor=None,
+    )
+    bill_payments.pay_bills(
+        actor=None, party=supplier, allocations=[{"bill": with_kid.pk, "amount": "250"}]
+    )
+    xml = pain001.credit_transfer(pain001.payable_bills(), execution_date=None)
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    doc = etree.fromstring(xml)
+    schema.assertValid(doc)
+    ns = {"p": pain001.NS}
+    assert doc.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=ns) == "2"
+    assert doc.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "5210.00"  # 2480 + 2730
+    assert [e.text for e in doc.iterfind(".//p:CdtrRefInf/p:Ref", ns)] == ["1234567890128"]
+    assert doc.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "NO9386011117947"
+    response = api(make_user("finance")).post(
+        "/api/v1/accounting/bills/payment-file",
+        {"bill_ids": [with_kid.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    schema.assertValid(etree.fromstring(response.content))
+    make_bill(supplier, number="P-3", submit=True)  # no bank account, not approved: left out
+    with pytest.raises(ValidationFailed):
+        pain001.credit_transfer([])

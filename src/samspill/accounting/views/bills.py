@@ -522,6 +522,34 @@ class BillImportView(PermissionRequiredMixin, View):
         return redirect("accounting:bill_detail", bill.pk)
 
 
+class BillPaymentFileView(PermissionRequiredMixin, View):
+    """GET: a pain.001 credit transfer file of the approved bills due by ?due_by= (all open
+    ones without it), to upload to the bank."""
+
+    permission = "accounting.add_supplierpayment"
+
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from samspill.accounting.services import pain001
+
+        raw = request.GET.get("due_by", "")
+        try:
+            due_by = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            due_by = None
+        try:
+            xml = pain001.credit_transfer(pain001.payable_bills(due_by=due_by))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("accounting:bill_list")
+        response = HttpResponse(xml, content_type="application/xml")
+        response["Content-Disposition"] = (
+            f'attachment; filename="pain001-{date.today().isoformat()}.xml"'
+        )
+        return response
+
+
 def party_bills(request, party) -> str:
     """The supplier's latest bills with what is owed, for the party page (one query)."""
     rows = list(queries.bills().filter(party_id=party.pk).order_by("-bill_date", "-id")[:10])
