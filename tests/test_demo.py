@@ -40,6 +40,17 @@ def test_demo_loads_the_company_and_a_second_run_adds_nothing(client):
     lines = BankStatementLine.objects.all()
     assert sorted(line.state for line in lines) == ["matched", "proposed", "unmatched"]
     assert lines.get(state="matched").payment_id is not None
+    # Supplier bills: imported from EHF (a draft with its XML), billed from a received
+    # purchase order (2985 cleared, not 4300 again), awaiting approval, paid.
+    from samspill.accounting.models import SupplierBill
+
+    bills = {(bill.source, bill.state) for bill in SupplierBill.objects.all()}
+    assert bills == {
+        ("ehf", "draft"),
+        ("purchase_order", "approved"),
+        ("manual", "awaiting_approval"),
+        ("manual", "paid"),
+    }
     for username in DEMO_USERS:
         assert username in first
     assert DEMO_PASSWORD in first

@@ -48,6 +48,9 @@ class AccountingConfig(AppConfig):
         register_model(BankStatement)
         register_model(BankStatementLine)
         register_model(Reminder)
+        from samspill.accounting import bills_app
+
+        bills_app.ready()
         parties.register_merge_handler(party_hooks.move_party_lines)
         # Vouchers carry their documentation as chatter attachments; a posted one keeps it.
         from samspill.accounting.services import documentation

@@ -280,3 +280,126 @@ class ReminderSent(Event):
         else:
             text = gettext("Reminder for invoice %(number)s: %(claim)s, pay by %(due_date)s")
         return text % payload
+
+
+# --- Supplier bills ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillReceived(Event):
+    """A supplier bill or credit note was registered (by hand, from EHF or from a purchase
+    order) as a draft. `amount` is the total incl. VAT in the bill's currency."""
+
+    type = "accounting.bill.received"
+    description = _("A supplier bill was received")
+    subject_fields = {"bill_id": "supplier_bill", "party_id": "party"}
+
+    bill_id: int
+    number: str
+    kind: str
+    party_id: int
+    supplier_number: str
+    source: str
+    amount: str
+    currency: str
+    purchase_order_id: int | None = None
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Supplier bill %(number)s received (%(amount)s %(currency)s)") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillSubmitted(Event):
+    type = "accounting.bill.submitted"
+    description = _("A supplier bill was sent for approval")
+    subject_fields = {"bill_id": "supplier_bill", "party_id": "party"}
+
+    bill_id: int
+    number: str
+    party_id: int
+    amount: str
+    currency: str
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Supplier bill %(number)s sent for approval") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillApproved(Event):
+    """A supplier bill was approved and posted. `amount` is negative for a credit note;
+    `lines` give `po_line_id` and the `quantity` billed (negative: credited) per purchase
+    order line, for purchasing's billed quantities."""
+
+    type = "accounting.bill.approved"
+    description = _("A supplier bill was approved and posted")
+    subject_fields = {"bill_id": "supplier_bill", "party_id": "party"}
+
+    bill_id: int
+    number: str
+    kind: str
+    party_id: int
+    supplier_number: str
+    amount: str
+    currency: str
+    due_date: str
+    kid: str = ""
+    entry_id: int | None = None
+    purchase_order_id: int | None = None
+    lines: list[dict] = field(default_factory=list)
+    override_reason: str = ""
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Supplier bill %(number)s approved (%(amount)s %(currency)s)") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillRejected(Event):
+    type = "accounting.bill.rejected"
+    description = _("A supplier bill was rejected back to draft")
+    subject_fields = {"bill_id": "supplier_bill", "party_id": "party"}
+
+    bill_id: int
+    number: str
+    party_id: int
+    reason: str
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Supplier bill %(number)s rejected: %(reason)s") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class BillPaid(Event):
+    type = "accounting.bill.paid"
+    description = _("A supplier bill was paid in full")
+    subject_fields = {"bill_id": "supplier_bill", "party_id": "party"}
+
+    bill_id: int
+    number: str
+    party_id: int
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Supplier bill %(number)s paid") % payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierPaymentMade(Event):
+    """Money was paid to a supplier: `allocations` give `bill_id` and `amount` per bill."""
+
+    type = "accounting.supplier_payment.made"
+    description = _("A supplier payment was made")
+    subject_fields = {"payment_id": "supplier_payment", "party_id": "party"}
+
+    payment_id: int
+    party_id: int
+    date: str
+    amount: str
+    allocations: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def summarize(cls, payload):
+        return gettext("Payment of %(amount)s to a supplier") % payload

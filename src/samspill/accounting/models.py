@@ -604,6 +604,23 @@ class BankStatementLine(models.Model):
         related_name="+",
         verbose_name=_("journal entry"),
     )
+    # Money out: the supplier bill it is proposed to pay, and the payment when accepted.
+    proposed_bill = models.ForeignKey(
+        "SupplierBill",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed supplier bill"),
+    )
+    supplier_payment = models.ForeignKey(
+        "SupplierPayment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supplier payment"),
+    )
 
     class Meta:
         verbose_name = _("bank statement line")
@@ -683,3 +700,233 @@ class Reminder(models.Model):
         from django.urls import reverse
 
         return reverse("accounting:reminder_pdf", args=[self.pk])
+
+
+# --- Supplier bills and supplier payments ----------------------------------------------------
+
+
+class SupplierBill(models.Model):
+    """A bill (leverandørfaktura) or credit note received from a supplier. Entered by hand or
+    imported from EHF; approved by someone with `approve_bill`, which posts one PUR voucher:
+    the payable on 2400 with the supplier, due date and KID, costs per account and input VAT.
+    What is still owed is the residual of the payable line's match (supplier payments)."""
+
+    class Kind(models.TextChoices):
+        BILL = "bill", pgettext_lazy("supplier", "Bill")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
+        PAID = "paid", _("Paid")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        EHF = "ehf", "EHF"
+        PURCHASE_ORDER = "purchase_order", _("From a purchase order")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default="bill")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="draft")
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default="manual")
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, related_name="+", verbose_name=_("supplier")
+    )
+    supplier_number = models.CharField(_("supplier's invoice number"), max_length=50)
+    bill_date = models.DateField(_("bill date"))
+    due_date = models.DateField(_("due date"))
+    currency = models.CharField(_("currency"), max_length=3, default="NOK")
+    exchange_rate = models.DecimalField(
+        _("exchange rate"), max_digits=12, decimal_places=6, default=Decimal("1")
+    )
+    kid = models.CharField(_("KID / payment reference"), max_length=35, blank=True, db_index=True)
+    bank_account = models.CharField(_("supplier's bank account"), max_length=34, blank=True)
+    # The purchase order it bills (purchasing sits beside accounting: a plain id).
+    purchase_order_id = models.PositiveBigIntegerField(_("purchase order"), null=True, blank=True)
+    purchase_order_number = models.CharField(_("purchase order"), max_length=30, blank=True)
+    credited_number = models.CharField(
+        _("credits the supplier's invoice"), max_length=50, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    net_total = models.DecimalField(
+        _("total excl. VAT"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    vat_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    total = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    entry = models.OneToOneField(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_bill",
+        verbose_name=_("journal entry"),
+    )
+    payable_line = models.OneToOneField(
+        JournalLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payable line"),
+    )
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    override_reason = models.CharField(
+        _("reason for approving outside tolerance"), max_length=500, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier bill")
+        verbose_name_plural = _("supplier bills")
+        ordering = ["-bill_date", "-id"]
+        permissions = [("approve_supplierbill", "Can approve and post supplier bills")]
+        indexes = [
+            models.Index(fields=["party", "state"], name="bill_party_state"),
+            models.Index(fields=["state", "due_date"], name="bill_state_due"),
+            models.Index(fields=["purchase_order_id"], name="bill_purchase_order"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind", "supplier_number"],
+                name="bill_supplier_number_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounting:bill_detail", args=[self.pk])
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_posted(self) -> bool:
+        return self.state in (self.State.APPROVED, self.State.PARTLY_PAID, self.State.PAID)
+
+
+class SupplierBillLine(models.Model):
+    """A line of a supplier bill: what was bought, the account it is booked to (costs in
+    classes 4-7, fixed assets, or 2985 for goods already received into stock), the input VAT
+    code, quantity and unit price; optionally the purchase order line it bills."""
+
+    bill = models.ForeignKey(SupplierBill, models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    product = models.ForeignKey(
+        "catalog.Product", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=10, default="stk")
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=ZERO
+    )
+    vat_code = models.ForeignKey(
+        "localization_no.VatCode", models.PROTECT, related_name="+", verbose_name=_("VAT code")
+    )
+    vat_rate = models.DecimalField(_("VAT %"), max_digits=5, decimal_places=2, default=ZERO)
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    net_amount = models.DecimalField(_("amount excl. VAT"), max_digits=14, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2)
+    po_line_id = models.PositiveBigIntegerField(_("purchase order line"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier bill line")
+        verbose_name_plural = _("supplier bill lines")
+        ordering = ["bill", "position", "id"]
+        indexes = [models.Index(fields=["po_line_id"], name="bill_line_po_line")]
+
+    def __str__(self):
+        return f"{self.description} × {self.quantity}"
+
+
+class SupplierPayment(models.Model):
+    """Money paid out of the bank to a supplier, allocated to one or more approved bills:
+    one BNK voucher, the supplier's payable (2400) debited per bill and matched with it."""
+
+    party = models.ForeignKey(
+        "parties.Party", models.PROTECT, related_name="+", verbose_name=_("supplier")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    bank_account = models.CharField(_("bank account"), max_length=10, default="1920")
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    entry = models.OneToOneField(
+        JournalEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_payment",
+        verbose_name=_("journal entry"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier payment")
+        verbose_name_plural = _("supplier payments")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="supplier_payment_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Supplier payment %(id)s") % {"id": self.pk})
+
+
+class SupplierPaymentAllocation(models.Model):
+    payment = models.ForeignKey(SupplierPayment, models.CASCADE, related_name="allocations")
+    bill = models.ForeignKey(SupplierBill, models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("supplier payment allocation")
+        verbose_name_plural = _("supplier payment allocations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="supplier_allocation_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payment_id} → {self.bill_id}: {self.amount}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samspill.accounting import views
+from samspill.accounting.views import bills as bill_views
 
 app_name = "accounting"
 urlpatterns = [
@@ -71,6 +72,50 @@ urlpatterns = [
         "bank/lines/<int:pk>/book/",
         views.BankLineActionView.as_view(action="book"),
         name="bank_line_book",
+    ),
+    path("bills/", bill_views.BillListPage.as_view(), name="bill_list"),
+    path("bills/new/", bill_views.BillCreateView.as_view(), name="bill_create"),
+    path("bills/import/", bill_views.BillImportView.as_view(), name="bill_import"),
+    path("bills/payment-file/", bill_views.BillPaymentFileView.as_view(), name="bill_payment_file"),
+    path("bills/<int:pk>/", bill_views.BillDetailView.as_view(), name="bill_detail"),
+    path("bills/<int:pk>/edit/", bill_views.BillEditView.as_view(), name="bill_edit"),
+    path(
+        "bills/<int:pk>/submit/",
+        bill_views.BillActionView.as_view(action="submit"),
+        name="bill_submit",
+    ),
+    path(
+        "bills/<int:pk>/approve/",
+        bill_views.BillActionView.as_view(
+            action="approve", permission="accounting.approve_supplierbill"
+        ),
+        name="bill_approve",
+    ),
+    path(
+        "bills/<int:pk>/reject/",
+        bill_views.BillActionView.as_view(
+            action="reject", permission="accounting.approve_supplierbill"
+        ),
+        name="bill_reject",
+    ),
+    path(
+        "bills/<int:pk>/pay/",
+        bill_views.BillActionView.as_view(
+            action="pay", permission="accounting.add_supplierpayment"
+        ),
+        name="bill_pay",
+    ),
+    path(
+        "bills/<int:pk>/delete/",
+        bill_views.BillActionView.as_view(
+            action="delete", permission="accounting.delete_supplierbill"
+        ),
+        name="bill_delete",
+    ),
+    path(
+        "supplier-payments/",
+        bill_views.SupplierPaymentListPage.as_view(),
+        name="supplier_payment_list",
     ),
     path("accounts/", views.AccountListPage.as_view(), name="account_list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),

@@ -66,8 +66,9 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "ods": ("application/vnd.oasis.opendocument.spreadsheet",),
     "txt": ("text",),
     "csv": ("text",),
+    "xml": ("text",),  # e-invoices (EHF) kept as the documentation of a voucher
 }
-TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv"}
+TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv", "xml": "application/xml"}
 SNIFF_BYTES = 8192
 
 

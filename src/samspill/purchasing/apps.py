@@ -19,6 +19,12 @@ class PurchasingConfig(AppConfig):
         from samspill.purchasing.services import merge_parties, nightly
 
         register_merge_handler(merge_parties, app_label=self.label)
+        # Supplier bills (accounting) read ordered, received and billed quantities for the
+        # three-way match and prefill a bill from an order.
+        from samspill.accounting.services.bills import register_purchasing
+        from samspill.purchasing.queries import lines_for_billing, order_for_billing
+
+        register_purchasing(lines_for_billing, order_for_billing)
         permissions.register_model(models.PurchaseOrder, "send", "confirm", "cancel")
         for model in (
             models.PurchaseOrderLine,

@@ -110,6 +110,65 @@ def billing_lines(order_id: int) -> list[dict[str, Any]]:
     ]
 
 
+BILLING_FIELDS = (
+    "pk",
+    "order_id",
+    "order__number",
+    "order__party_id",
+    "product_id",
+    "product_type",
+    "description",
+    "unit",
+    "quantity",
+    "received_quantity",
+    "billed_quantity",
+    "unit_price",
+    "discount_percent",
+)
+
+
+def _billing_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "line_id": row["pk"],
+        "order_id": row["order_id"],
+        "order_number": row["order__number"],
+        "party_id": row["order__party_id"],
+        "product_id": row["product_id"],
+        "product_type": row["product_type"],
+        "description": row["description"],
+        "unit": row["unit"],
+        "quantity": row["quantity"],
+        "received_quantity": row["received_quantity"],
+        "billed_quantity": row["billed_quantity"],
+        "unit_price": row["unit_price"],
+        "discount_percent": row["discount_percent"],
+    }
+
+
+def lines_for_billing(line_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Purchase order lines by id for accounting's three-way match (one query)."""
+    rows = PurchaseOrderLine.objects.filter(pk__in=list(line_ids)).values(*BILLING_FIELDS)
+    return {row["pk"]: _billing_row(row) for row in rows}
+
+
+def order_for_billing(order_id: int) -> dict[str, Any] | None:
+    """A purchase order with its lines, to prefill a supplier bill (two queries)."""
+    order = PurchaseOrder.objects.filter(pk=order_id).values("pk", "number", "party_id").first()
+    if order is None:
+        return None
+    rows = (
+        PurchaseOrderLine.objects.filter(order_id=order_id)
+        .order_by("position", "pk")
+        .values(*BILLING_FIELDS)
+    )
+    return {
+        "id": order["pk"],
+        "number": order["number"],
+        "party_id": order["party_id"],
+        "lines": [_billing_row(row) for row in rows],
+    }
+
+
 def search(user, q: str, limit: int = 10) -> list[PurchaseOrder]:
     q = (q or "").strip()
     if not q:

@@ -33,6 +33,8 @@ class BankStatementLineOut(Schema):
     state: str = Field(..., description="unmatched, proposed, matched or booked")
     confidence: int = Field(..., description="100: KID and amount; 80: payer and amount")
     proposed_invoice_id: int | None
+    proposed_bill_id: int | None = Field(None, description="Money out: the supplier bill")
+    supplier_payment_id: int | None = None
     payment_id: int | None
     entry_id: int | None
 

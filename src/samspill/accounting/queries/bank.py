@@ -37,7 +37,9 @@ def statement(pk, user=None) -> BankStatement:
 def statement_lines(statement: BankStatement) -> Any:
     return (
         BankStatementLine.objects.filter(statement=statement)
-        .select_related("proposed_invoice", "proposed_invoice__party", "entry")
+        .select_related(
+            "proposed_invoice", "proposed_invoice__party", "entry", "proposed_bill__party"
+        )
         .order_by("position")
     )
 

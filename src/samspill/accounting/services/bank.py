@@ -405,6 +405,9 @@ def import_camt053(content: bytes | str, *, actor) -> list[BankStatement]:
             for position, line in enumerate(item.lines, start=1)
         )
         _auto_match(lines, actor=actor, base_currency=base_currency)
+        from samspill.accounting.services.bill_bank import propose_bills
+
+        propose_bills(lines, base_currency=base_currency)
         matched = sum(1 for line in lines if line.state == BankStatementLine.State.MATCHED)
         proposed = sum(1 for line in lines if line.state == BankStatementLine.State.PROPOSED)
         audit.record("create", statement, actor=actor, changes=audit.diff({}, audit.snapshot(
@@ -445,6 +448,8 @@ def accept_proposal(line, *, actor) -> BankStatementLine:
     if actor is not None:
         require(actor, "accounting.change_bankstatement")
     line = _locked_line(line)
+    if line.state == BankStatementLine.State.PROPOSED and line.proposed_bill_id is not None:
+        return _accept_bill(line, actor=actor)
     if line.state != BankStatementLine.State.PROPOSED or line.proposed_invoice_id is None:
         raise WrongLineState(_("Only a proposed line can be accepted."))
     invoice = Invoice.objects.get(pk=line.proposed_invoice_id)
@@ -458,6 +463,27 @@ def accept_proposal(line, *, actor) -> BankStatementLine:
     )
     line.state = BankStatementLine.State.MATCHED
     line.save(update_fields=["payment", "state"])
+    audit.record("change", line, actor=actor, changes={"state": ["proposed", "matched"]})
+    return line
+
+
+def _accept_bill(line: BankStatementLine, *, actor) -> BankStatementLine:
+    """Money out proposed against a supplier bill: pay the bill with the line's amount."""
+    from samspill.accounting.models import SupplierBill
+    from samspill.accounting.services.bill_payments import pay_bills
+
+    assert line.proposed_bill_id is not None
+    bill = SupplierBill.objects.get(pk=line.proposed_bill_id)
+    line.supplier_payment = pay_bills(
+        actor=actor,
+        party=bill.party_id,
+        amount=-line.amount,
+        date=line.date,
+        allocations=[{"bill": bill.pk, "amount": -line.amount}],
+        reference=(line.counterparty_name or line.text or bill.supplier_number)[:100],
+    )
+    line.state = BankStatementLine.State.MATCHED
+    line.save(update_fields=["supplier_payment", "state"])
     audit.record("change", line, actor=actor, changes={"state": ["proposed", "matched"]})
     return line
 

@@ -403,6 +403,45 @@ def record_receipt(payload: Mapping[str, Any], *, actor=None) -> PurchaseOrder |
 
 
 @transaction.atomic
+def record_billing(payload: Mapping[str, Any], *, actor=None) -> int:
+    """A supplier bill was approved (payload of accounting.bill.approved v1): add the billed
+    quantities to the order lines (a credit note's are negative). Run once per event by the
+    platform. Returns how many lines changed."""
+    wanted: dict[int, Decimal] = {}
+    for row in payload.get("lines") or []:
+        line_id = row.get("po_line_id")
+        if line_id:
+            wanted[int(line_id)] = wanted.get(int(line_id), Decimal(0)) + Decimal(
+                str(row["quantity"])
+            )
+    if not wanted:
+        return 0
+    lines = list(PurchaseOrderLine.objects.select_for_update().filter(pk__in=list(wanted)))
+    for line in lines:
+        line.billed_quantity += wanted[line.pk]
+    PurchaseOrderLine.objects.bulk_update(lines, ["billed_quantity"])
+    orders = {line.order_id for line in lines}
+    for order in PurchaseOrder.objects.filter(pk__in=orders):
+        audit.record(
+            "update",
+            order,
+            actor=actor,
+            changes={
+                "billed": [
+                    None,
+                    [
+                        f"{line.sku} × {wanted[line.pk]}"
+                        for line in lines
+                        if line.order_id == order.pk
+                    ],
+                ],
+                "bill": [None, payload.get("number")],
+            },
+        )
+    return len(lines)
+
+
+@transaction.atomic
 def close_order(order: PurchaseOrder, *, actor) -> PurchaseOrder:
     """Nothing more will arrive (the rest is not coming, or everything is here): the order
     is closed and its expected receipt stops waiting. Publishes purchasing.order.closed."""

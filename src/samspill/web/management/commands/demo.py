@@ -107,7 +107,7 @@ class Command(BaseCommand):
 
     def steps(self) -> list[Step]:
         from samspill.accounting import demo as accounting_demo
-        from samspill.accounting import demo_bank, demo_invoices
+        from samspill.accounting import demo_bank, demo_bills, demo_invoices
         from samspill.catalog import demo as catalog_demo
         from samspill.crm import demo as crm_demo
         from samspill.helpdesk import demo as helpdesk_demo
@@ -119,6 +119,7 @@ class Command(BaseCommand):
         from samspill.parties import queries as parties_queries
         from samspill.platform import demo as platform_demo
         from samspill.purchasing import demo as purchasing_demo
+        from samspill.purchasing import queries as purchasing_queries
         from samspill.sales import demo as sales_demo
         from samspill.users import demo as users_demo
 
@@ -163,6 +164,16 @@ class Command(BaseCommand):
             Step(
                 "A bank statement, matched by KID",
                 lambda: demo_bank.load(actor=self.actor()),
+            ),
+            Step(
+                "Supplier bills: from EHF, from a purchase order, awaiting approval, paid",
+                lambda: demo_bills.load(
+                    actor=self.actor(),
+                    purchase_orders=purchasing_queries.order_list(None)
+                    .filter(status="received")
+                    .order_by("pk")
+                    .values_list("pk", flat=True),
+                ),
             ),
             Step(
                 "Service queues, SLA policies and tickets",
