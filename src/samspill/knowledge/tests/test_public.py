@@ -93,7 +93,9 @@ def test_votes_count_once_and_are_rate_limited(client, write):
 
 
 def test_help_centre_keeps_clear_of_the_contact_form_address():
+    # /help/contact/ is customer service's contact form, never a help-centre category.
+    assert resolve("/help/contact/").url_name == "helpdesk_contact"
     with pytest.raises(Resolver404):
-        resolve("/help/contact/")
+        resolve("/help/contact/nothing-here/")
     assert resolve("/help/contacts/").url_name == "category"
     assert resolve("/help/search/").url_name == "search"
