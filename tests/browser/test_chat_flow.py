@@ -148,3 +148,65 @@ def test_manager_adds_a_web_chat_and_copies_its_script_tag(
         "https://www.fjordkaffe.no"
     )
     screenshot(page, "list")
+
+
+def test_visitor_gets_help_centre_articles_while_writing(browser, live_server, website, screenshot):
+    from datetime import time
+
+    from samspill.helpdesk import services
+    from samspill.helpdesk.models import Queue
+    from samspill.knowledge import services as knowledge
+
+    origin, write = website
+    queue = Queue.objects.create(
+        name="Kundeservice", opens_at=time(8), closes_at=time(16), is_default=True
+    )
+    channel = services.chat.create_chat_channel(
+        actor=None,
+        name="Nettbutikken",
+        queue=queue,
+        allowed_origins=origin,
+        follow_opening_hours=False,
+        agent_idle_minutes=0,
+    )
+    returns = knowledge.create_category(actor=None, name="Retur", slug="retur")
+    knowledge.create_article(
+        actor=None,
+        title="Slik returnerer du en vare",
+        body="Du kan returnere varer innen 30 dager.",
+        category=returns,
+        visibility="public",
+        language="nb",
+        publish_now=True,
+    )
+    knowledge.create_article(
+        actor=None,
+        title="Intern rutine for retur av varer",
+        body="Kun for ansatte: returnerer varer til lageret.",
+        category=returns,
+        visibility="internal",
+        language="nb",
+        publish_now=True,
+    )
+    write(
+        '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Butikk</title>'
+        f'</head><body><script src="{live_server.url}/chat/widget.js" '
+        f'data-channel="{channel.key}" async></script></body></html>'
+    )
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="nb-NO")
+    context.set_default_timeout(10_000)
+    visitor = context.new_page()
+    visitor.goto(f"{origin}/index.html")
+    widget = visitor.locator("#samspill-chat")
+    widget.locator(".launcher").click()
+    widget.locator("textarea").fill("Hvordan returnerer jeg en vare?")
+    suggestions = widget.locator(".suggest")
+    expect(suggestions).to_be_visible()
+    link = suggestions.get_by_role("link", name="Slik returnerer du en vare")
+    expect(link).to_have_attribute("href", re.compile(r"^http://.+/help/articles/"))
+    expect(suggestions).not_to_contain_text("Intern rutine")  # internal articles never
+    screenshot(visitor, "suggestions")
+    widget.locator("textarea").fill("")
+    widget.locator("textarea").type("ok")
+    expect(suggestions).to_be_hidden()
+    context.close()

@@ -3,7 +3,9 @@
  * draws a chat button and a panel (in a shadow root: the page's CSS and ours never mix).
  * Norwegian or English after the page's lang (else the browser's). The visitor is known by
  * the token the first message returns, kept in localStorage; new replies are fetched every
- * few seconds. Texts are always put in as text, never as HTML. No framework, no cookies. */
+ * few seconds. Texts are always put in as text, never as HTML. No framework, no cookies.
+ * While the visitor writes, public help-centre articles that may answer the question are
+ * suggested (the knowledge base's public suggestion API). */
 (function () {
   "use strict";
   var script =
@@ -36,6 +38,7 @@
       error: "The message could not be sent. Try again.",
       tooMany: "Too many messages. Wait a moment.",
       endConfirm: "End the chat?",
+      suggestions: "Maybe this answers your question:",
     },
     nb: {
       open: "Chat med oss",
@@ -56,6 +59,7 @@
       error: "Meldingen ble ikke sendt. Prøv igjen.",
       tooMany: "For mange meldinger. Vent litt.",
       endConfirm: "Avslutte chatten?",
+      suggestions: "Kanskje dette svarer på spørsmålet ditt:",
     },
   };
   var lang = (document.documentElement.lang || navigator.language || "en").toLowerCase();
@@ -86,7 +90,11 @@
     ".row{display:flex;gap:6px;align-items:center}" +
     ".row .status{flex:1;font-size:12px;color:#842029}" +
     ".send{border:0;border-radius:6px;background:#0d6efd;color:#fff;padding:6px 14px;cursor:pointer}" +
-    ".send:disabled{opacity:.6;cursor:default}";
+    ".send:disabled{opacity:.6;cursor:default}" +
+    ".suggest{border-top:1px solid #dee2e6;padding:6px 10px;background:#fff;font-size:13px}" +
+    ".suggest p{margin:0 0 4px;font-size:13px;color:#495057}" +
+    ".suggest ul{margin:0;padding-left:18px}" +
+    ".suggest a{color:#0a58ca;font-size:13px}";
 
   var state = {
     token: "",
@@ -150,6 +158,7 @@
   head.appendChild(endButton);
   head.appendChild(closeButton);
   var log = el("div", { class: "log", role: "log", "aria-live": "polite" });
+  var suggestBox = el("div", { class: "suggest", hidden: "" });
   var form = el("form", { novalidate: "" });
   var nameInput = el("input", { name: "name", autocomplete: "name", maxlength: "100", placeholder: t.name, "aria-label": t.name });
   var emailInput = el("input", { name: "email", type: "email", autocomplete: "email", maxlength: "254" });
@@ -165,6 +174,7 @@
   form.appendChild(row);
   panel.appendChild(head);
   panel.appendChild(log);
+  panel.appendChild(suggestBox);
   panel.appendChild(form);
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -304,6 +314,8 @@
     request
       .then(function () {
         text.value = "";
+        suggestedFor = "";
+        showSuggestions([]);
       })
       .catch(function (error) {
         if (error.code === "chat_ended" || error.code === "chat_token_invalid") {
@@ -320,6 +332,62 @@
         send.disabled = false;
         text.focus();
       });
+  });
+
+  // --- Suggested help-centre articles while the visitor writes --------------------------------
+  var suggestTimer = null;
+  var suggestedFor = "";
+
+  function showSuggestions(articles) {
+    suggestBox.textContent = "";
+    if (!articles || !articles.length) {
+      suggestBox.hidden = true;
+      return;
+    }
+    suggestBox.appendChild(el("p", {}, t.suggestions));
+    var list = el("ul", {});
+    articles.forEach(function (article) {
+      if (!/^https?:\/\//.test(article.url || "")) return;
+      var item = el("li", {});
+      item.appendChild(
+        el("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title)
+      );
+      list.appendChild(item);
+    });
+    suggestBox.appendChild(list);
+    suggestBox.hidden = false;
+  }
+
+  function suggest() {
+    var question = text.value.trim();
+    if (question.length < 4) {
+      suggestedFor = "";
+      showSuggestions([]);
+      return;
+    }
+    if (question === suggestedFor) return;
+    suggestedFor = question;
+    var url =
+      base +
+      "/api/v1/knowledge/suggest?audience=public&limit=3&language=" +
+      (nb ? "nb" : "en") +
+      "&q=" +
+      encodeURIComponent(question.slice(0, 500));
+    fetch(url, { credentials: "omit", mode: "cors" })
+      .then(function (response) {
+        return response.ok ? response.json() : [];
+      })
+      .then(function (articles) {
+        if (text.value.trim() === question) showSuggestions(articles);
+      })
+      .catch(function () {
+        /* suggestions are a help, never a hindrance */
+      });
+  }
+
+  text.addEventListener("input", function () {
+    if (suggestTimer) window.clearTimeout(suggestTimer);
+    suggestTimer = window.setTimeout(suggest, 600);
   });
 
   text.addEventListener("keydown", function (event) {
