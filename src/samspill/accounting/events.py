@@ -388,7 +388,8 @@ class BillPaid(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierPaymentMade(Event):
-    """Money was paid to a supplier: `allocations` give `bill_id` and `amount` per bill."""
+    """Money was paid to a supplier: `allocations` give `bill_id` and `amount` per bill;
+    `prepayment` what was paid beyond them."""
 
     type = "accounting.supplier_payment.made"
     description = _("A supplier payment was made")
@@ -399,6 +400,8 @@ class SupplierPaymentMade(Event):
     date: str
     amount: str
     allocations: list[dict] = field(default_factory=list)
+    # What was paid beyond the bills: the supplier's prepayment, open on 2400.
+    prepayment: str = "0.00"
 
     @classmethod
     def summarize(cls, payload):

@@ -183,6 +183,9 @@ class SupplierPaymentIn(Schema):
         None, description="Empty: the supplier's approved bills, oldest due first"
     )
     reference: str = ""
+    allow_prepayment: bool = Field(
+        False, description="Keep what exceeds the bills on the supplier's account (2400)"
+    )
 
 
 class SupplierAllocationOut(Schema):
@@ -349,6 +352,7 @@ def pay_bills(request, payload: SupplierPaymentIn):
         if payload.allocations is None
         else [{"bill": a.bill_id, "amount": a.amount} for a in payload.allocations],
         reference=payload.reference,
+        allow_prepayment=payload.allow_prepayment,
     )
     return Status(201, queries.supplier_payment(payment.pk))
 

@@ -1,8 +1,10 @@
 """Supplier payments: money out of the bank to a supplier, allocated to one or many
 approved bills (in full or in part). One bank voucher (BNK): the supplier's payable (2400)
 debited per bill and matched with the bill's payable line, the bank credited. A payment
-larger than what it pays is refused (no supplier prepayments here). Amounts are in the
-base currency, like the ledger."""
+larger than what it pays is refused unless a prepayment is allowed: the rest is then debited
+to the supplier's payable (2400) as an open item of its own, the supplier's prepayment, to
+be matched with a later bill (open items). Amounts are in the base currency, like the
+ledger."""
 
 from __future__ import annotations
 
@@ -51,10 +53,12 @@ def pay_bills(
     allocations: list[dict] | None = None,
     bank_account: str = chart.BANK,
     reference: str = "",
+    allow_prepayment: bool = False,
 ) -> SupplierPayment:
     """Pay a supplier. `allocations`: [{"bill": id, "amount": ...}]; when None, `amount`
     pays the supplier's open bills, oldest due date first. Without `amount` the allocations'
-    sum is paid. More than what the bills still ask is refused."""
+    sum is paid. More than what the bills still ask is refused unless `allow_prepayment`:
+    then the rest stays on the supplier's payable as a prepayment."""
     if actor is not None:
         require(actor, "accounting.add_supplierpayment")
         require(actor, "accounting.post_journalentry")
@@ -110,14 +114,20 @@ def pay_bills(
                 )
             wanted.append((found, share))
     allocated = sum((share for _bill, share in wanted), ZERO)
-    if not wanted or allocated <= 0:
-        raise fail(_("The supplier has no approved bill left to pay."), "allocations")
     total = allocated if amount in (None, "") else _amount(amount, "amount")
-    if total != allocated:
+    if (not wanted or allocated <= 0) and not (allow_prepayment and total > 0):
+        raise fail(_("The supplier has no approved bill left to pay."), "allocations")
+    if total < allocated:
+        raise Overpayment(
+            _("The payment (%(amount)s) is less than what it is allocated (%(allocated)s).")
+            % {"amount": total, "allocated": allocated}
+        )
+    prepayment = total - allocated
+    if prepayment > 0 and not allow_prepayment:
         raise Overpayment(
             _(
-                "The payment (%(amount)s) is not what the bills ask (%(allocated)s). Pay at "
-                "most what is open, and allocate all of it."
+                "The payment (%(amount)s) is more than what the bills ask (%(allocated)s). "
+                "Allow a prepayment to keep the rest on the supplier's account."
             )
             % {"amount": total, "allocated": allocated}
         )
@@ -131,6 +141,15 @@ def pay_bills(
         }
         for bill, share in wanted
     ]
+    if prepayment > 0:
+        lines.append(
+            {
+                "account": chart.PAYABLE,
+                "debit": prepayment,
+                "party": supplier,
+                "description": f"{text} – {_('prepayment')}"[:200],
+            }
+        )
     lines.append({"account": bank_account, "credit": total, "description": text})
     entry = entries.create_entry(
         actor=None, journal="BNK", date=day, description=text, lines=lines, post=True
@@ -149,7 +168,7 @@ def pay_bills(
         .select_related("account")
         .filter(entry=entry, account__number=chart.PAYABLE)
         .order_by("line_no")
-    )
+    )[: len(wanted)]
     payables = {
         line.pk: line
         for line in JournalLine.objects.select_for_update()
@@ -176,6 +195,7 @@ def pay_bills(
             date=day.isoformat(),
             amount=str(total),
             allocations=[{"bill_id": b.pk, "amount": str(a)} for b, a in wanted],
+            prepayment=str(prepayment),
         ),
         actor=actor,
     )

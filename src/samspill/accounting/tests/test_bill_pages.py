@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from samspill.accounting.models import SupplierBill
+from samspill.accounting.models import JournalLine, SupplierBill
 from samspill.accounting.services import bills as services
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,23 @@ def test_entry_page_approval_and_payment(ledger, supplier, clerk, boss, login):
     )
     bill.refresh_from_db()
     assert bill.state == "partly_paid"
+    # More than is open: refused unless kept as the supplier's prepayment.
+    rest = bill.total - Decimal("365")
+    client.post(
+        f"/accounting/bills/{bill.pk}/pay/",
+        {"date": "2026-03-26", "amount": str(rest + 10), "reference": "Nettbank"},
+    )
+    bill.refresh_from_db()
+    assert bill.state == "partly_paid"
+    client.post(
+        f"/accounting/bills/{bill.pk}/pay/",
+        {"date": "2026-03-26", "amount": str(rest + 10), "allow_prepayment": "on"},
+    )
+    bill.refresh_from_db()
+    assert bill.state == "paid"
+    assert JournalLine.objects.filter(
+        account__number="2400", party=supplier, match__isnull=True, debit=Decimal("10.00")
+    ).exists()
     party_page = client.get(reverse("parties:detail", args=[supplier.pk])).content.decode()
     assert bill.number in party_page and "Skyldig leverandøren" in party_page
     found = client.get("/search/?q=A-77")

@@ -233,6 +233,48 @@ def test_payments_partial_full_and_several_bills(ledger, supplier):
         bill_payments.pay_bills(actor=None, party=supplier, amount="10")
 
 
+def test_overpayment_becomes_the_suppliers_prepayment_only_when_allowed(ledger, supplier):
+    from samspill.accounting.models import JournalEntry
+    from samspill.accounting.services import matching
+
+    bill = services.approve_bill(
+        make_bill(supplier, number="F-2001", lines=LINES[:1], submit=True), actor=None
+    )
+    owed = queries.bill(bill.pk).open_amount
+    entries_before = JournalEntry.objects.count()
+    with pytest.raises(Conflict) as refused:
+        bill_payments.pay_bills(actor=None, party=supplier, amount=owed + 100)
+    assert "prepayment" in str(refused.value.message)
+    assert JournalEntry.objects.count() == entries_before  # nothing written
+    payment = bill_payments.pay_bills(
+        actor=None, party=supplier, amount=owed + 100, date="2026-03-20", allow_prepayment=True
+    )
+    assert queries.bill(bill.pk).state == "paid"
+    rest = JournalLine.objects.get(entry=payment.entry, account__number="2400", match__isnull=True)
+    assert (rest.debit, rest.party_id) == (D("100.00"), supplier.pk)
+    event = OutboxEvent.objects.filter(type="accounting.supplier_payment.made").latest("id")
+    assert event.payload["prepayment"] == "100.00"
+    # A payment in advance, with no bill to pay yet, is a prepayment too.
+    ahead = bill_payments.pay_bills(
+        actor=None, party=supplier, amount="50", date="2026-03-21", allow_prepayment=True
+    )
+    assert ahead.allocations.count() == 0
+    # The next bill is settled in part by the prepayments on the supplier's account.
+    later = services.approve_bill(
+        make_bill(supplier, number="F-2002", lines=LINES[:1], submit=True), actor=None
+    )
+    prepaid = JournalLine.objects.filter(
+        account__number="2400", party=supplier, match__isnull=True, debit__gt=0
+    ).values_list("pk", flat=True)
+    assert len(prepaid) == 2
+    matching.match_lines([*prepaid, queries.bill(later.pk).payable_line_id], actor=None)
+    from samspill.accounting.services.bills import refresh_states
+
+    refresh_states([later.pk], actor=None)
+    assert queries.bill(later.pk).state == "partly_paid"
+    assert queries.bill(later.pk).open_amount == owed - D("150.00")
+
+
 def test_outgoing_bank_lines_are_proposed_against_open_bills_and_accepted(ledger, supplier):
     from samspill.accounting.models import BankStatementLine
     from samspill.accounting.services import bank

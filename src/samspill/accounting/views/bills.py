@@ -107,6 +107,9 @@ class BillPaymentForm(forms.Form):
     )
     amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=14, decimal_places=2)
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
+    allow_prepayment = forms.BooleanField(
+        label=gettext_lazy("Keep an over-payment as a prepayment to the supplier"), required=False
+    )
 
 
 # --- Table and filters -----------------------------------------------------------------------
@@ -471,13 +474,22 @@ class BillActionView(PermissionRequiredMixin, View):
                             messages.error(request, error)
                     return redirect("accounting:bill_detail", pk)
                 data = form.cleaned_data
+                open_amount = cents(bill.open_amount)
                 bill_payments.pay_bills(
                     actor=request.user,
                     party=bill.party_id,
                     amount=data["amount"],
                     date=data["date"],
-                    allocations=[{"bill": bill.pk, "amount": data["amount"]}],
+                    allocations=[
+                        {
+                            "bill": bill.pk,
+                            "amount": min(data["amount"], open_amount)
+                            if data["allow_prepayment"]
+                            else data["amount"],
+                        }
+                    ],
                     reference=data["reference"],
+                    allow_prepayment=data["allow_prepayment"],
                 )
                 messages.success(request, _("Payment registered."))
             else:
