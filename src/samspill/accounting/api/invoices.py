@@ -150,6 +150,11 @@ class InvoiceFilters(Schema):
 class AllocationIn(Schema):
     invoice_id: int
     amount: Decimal
+    settle: bool = Field(
+        False,
+        description="A foreign-currency invoice paid in full: clear what is open and book "
+        "the NOK difference as a currency gain (8060) or loss (8160)",
+    )
 
 
 class PaymentIn(Schema):
@@ -303,7 +308,10 @@ def register_payment(request, payload: PaymentIn):
         date=payload.date,
         allocations=None
         if payload.allocations is None
-        else [{"invoice": a.invoice_id, "amount": a.amount} for a in payload.allocations],
+        else [
+            {"invoice": a.invoice_id, "amount": a.amount, "settle": a.settle}
+            for a in payload.allocations
+        ],
         allow_prepayment=payload.allow_prepayment,
         reference=payload.reference,
     )

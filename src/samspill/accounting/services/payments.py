@@ -2,7 +2,10 @@
 invoices. One bank voucher (BNK): the bank on the debit side, the customer's receivable
 (1500) credited per invoice and matched with the invoice's receivable line, and what is
 beyond the allocations on customer prepayments (2900) when that is allowed. Amounts are in
-the base currency, like the ledger."""
+the base currency, like the ledger. An allocation to a foreign-currency invoice may *settle*
+it: the customer paid the invoice in full in its currency, the bank credited another NOK
+amount than the invoice was posted at; the receivable is cleared in full and the difference
+is a realised currency loss (8160) or gain (8060)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from samspill.accounting.services import entries, matching
 from samspill.accounting.services.common import fail, money
 from samspill.accounting.services.invoices import refresh_states
 from samspill.localization.no import chart
+from samspill.organization import queries as organization
 from samspill.parties.models import Party
 from samspill.platform import audit
 from samspill.platform.errors import Conflict
@@ -30,6 +34,15 @@ from samspill.platform.permissions import require
 
 class Overpayment(Conflict):
     code = "overpayment"
+
+
+# An exchange difference larger than this share of the invoice (in NOK) is not one.
+MAX_EXCHANGE_DIFFERENCE = Decimal("0.15")
+
+
+def base_currency() -> str:
+    company = organization.company()
+    return (company.base_currency if company else "") or "NOK"
 
 
 def _amount(value, field: str) -> Decimal:
@@ -75,6 +88,8 @@ def register_payment(
         ).order_by("due_date", "id")
     }
     wanted: list[tuple[Invoice, Decimal]] = []
+    # Invoices settled in full in their currency: the NOK difference to what is open.
+    differences: dict[int, Decimal] = {}
     if allocations is None:
         rest = total
         for invoice in open_invoices.values():
@@ -101,7 +116,29 @@ def register_payment(
             seen.add(invoice.pk)
             share = _amount(item.get("amount"), f"{field}.amount")
             open_amount = cents(invoice.open_amount)
-            if share > open_amount:
+            if item.get("settle"):
+                if invoice.currency == base_currency():
+                    raise fail(
+                        _(
+                            "Only an invoice in a foreign currency is settled with an exchange "
+                            "difference."
+                        ),
+                        f"{field}.settle",
+                    )
+                difference = open_amount - share
+                invoiced = cents(invoice.total * invoice.exchange_rate)  # NOK at posting
+                if abs(difference) > invoiced * MAX_EXCHANGE_DIFFERENCE:
+                    raise fail(
+                        _(
+                            "%(amount)s is too far from the %(open)s open on invoice %(number)s "
+                            "to be an exchange difference."
+                        )
+                        % {"amount": share, "open": open_amount, "number": invoice.number},
+                        f"{field}.amount",
+                    )
+                if difference:
+                    differences[invoice.pk] = difference
+            elif share > open_amount:
                 raise Overpayment(
                     _("Invoice %(number)s has %(open)s open; %(amount)s is more than that.")
                     % {"number": invoice.number, "open": open_amount, "amount": share}
@@ -125,11 +162,22 @@ def register_payment(
         lines.append(
             {
                 "account": chart.RECEIVABLE,
-                "credit": share,
+                "credit": share + differences.get(invoice.pk, ZERO),
                 "party": customer,
                 "description": f"{text} – {invoice.number}"[:200],
             }
         )
+    for invoice, _share in wanted:
+        difference = differences.get(invoice.pk, ZERO)
+        if difference:
+            lines.append(
+                {
+                    "account": chart.CURRENCY_LOSS if difference > 0 else chart.CURRENCY_GAIN,
+                    "debit" if difference > 0 else "credit": abs(difference),
+                    "description": _("Exchange difference %(currency)s, invoice %(number)s")
+                    % {"currency": invoice.currency, "number": invoice.number},
+                }
+            )
     if prepayment > 0:
         lines.append(
             {
@@ -167,7 +215,9 @@ def register_payment(
     for (invoice, share), credit in zip(wanted, credit_lines, strict=True):
         assert invoice.receivable_line_id is not None
         matching.match([receivables[invoice.receivable_line_id], credit], actor=actor)
-        PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=share)
+        PaymentAllocation.objects.create(
+            payment=payment, invoice=invoice, amount=share + differences.get(invoice.pk, ZERO)
+        )
     audit.record(
         "create",
         payment,
@@ -188,7 +238,18 @@ def register_payment(
             amount=str(total),
             prepayment=str(prepayment),
             allocations=[
-                {"invoice_id": i.pk, "order_id": i.order_id, "amount": str(a)} for i, a in wanted
+                {
+                    "invoice_id": i.pk,
+                    "order_id": i.order_id,
+                    "amount": str(a + differences.get(i.pk, ZERO)),
+                    # Only for a foreign-currency invoice settled with a difference.
+                    **(
+                        {"exchange_difference": str(differences[i.pk])}
+                        if i.pk in differences
+                        else {}
+                    ),
+                }
+                for i, a in wanted
             ],
         ),
         actor=actor,

@@ -267,6 +267,68 @@ def test_foreign_currency_posts_in_kroner(ledger, customer, company):
     assert (event.payload["amount"], event.payload["currency"]) == ("125.00", "EUR")
 
 
+def test_foreign_currency_invoice_settled_with_an_exchange_difference(ledger, customer, company):
+    def eur_invoice():
+        return make_invoice(
+            customer,
+            currency="EUR",
+            exchange_rate="11.5",
+            lines=[{"description": "Licence", "quantity": "1", "unit_price": "100"}],
+        )  # 125 EUR = 1,437.50 NOK at posting
+
+    lower, higher, nok = eur_invoice(), eur_invoice(), make_invoice(customer)
+    # The bank credited 1,400.00 NOK for 125 EUR: paid in full, 37.50 currency loss.
+    payment = services.register_payment(
+        actor=None,
+        party=customer,
+        amount="1400",
+        date="2026-03-20",
+        allocations=[{"invoice": lower.pk, "amount": "1400", "settle": True}],
+    )
+    assert queries.invoice(lower.pk).state == "paid" and open_amount(lower) == D("0.00")
+    booked = {
+        line.account.number: (line.debit, line.credit)
+        for line in JournalLine.objects.filter(entry=payment.entry).select_related("account")
+    }
+    assert booked == {
+        "1920": (D("1400.00"), D("0")),
+        "1500": (D("0"), D("1437.50")),
+        "8160": (D("37.50"), D("0")),
+    }
+    assert payment.allocations.get().amount == D("1437.50")
+    # 1,450.00 NOK for the other: 12.50 currency gain, no prepayment.
+    gain = services.register_payment(
+        actor=None,
+        party=customer,
+        amount="1450",
+        date="2026-03-21",
+        allocations=[{"invoice": higher.pk, "amount": "1450", "settle": True}],
+    )
+    assert queries.invoice(higher.pk).state == "paid"
+    assert JournalLine.objects.get(entry=gain.entry, account__number="8060").credit == D("12.50")
+    event = OutboxEvent.objects.filter(type="accounting.payment.received").latest("id")
+    assert event.payload["allocations"][0]["exchange_difference"] == "-12.50"
+    # Refused, nothing written: settling a NOK invoice, or a "difference" far too large.
+    with pytest.raises(ValidationFailed):
+        services.register_payment(
+            actor=None,
+            party=customer,
+            amount="4000",
+            allocations=[{"invoice": nok.pk, "amount": "4000", "settle": True}],
+        )
+    other = eur_invoice()
+    before = JournalEntry.objects.count()
+    with pytest.raises(ValidationFailed):
+        services.register_payment(
+            actor=None,
+            party=customer,
+            amount="700",
+            allocations=[{"invoice": other.pk, "amount": "700", "settle": True}],
+        )
+    assert JournalEntry.objects.count() == before
+    assert open_amount(other) == D("1437.50")
+
+
 def test_foreign_currency_needs_a_rate(ledger, customer, company):
     with pytest.raises(ValidationFailed) as caught:
         make_invoice(customer, currency="EUR")

@@ -115,6 +115,43 @@ def test_over_payment_needs_the_prepayment_tick(ledger, company, customer, finan
     assert Payment.objects.get().prepayment == D("50.00")
 
 
+def test_foreign_currency_invoice_is_settled_from_the_page(
+    ledger, company, customer, finance, login
+):
+    eur = services.create_invoice(
+        actor=None,
+        party=customer,
+        lines=[{"description": "Licence", "quantity": "1", "unit_price": "100", "vat_code": "3"}],
+        invoice_date="2026-03-10",
+        currency="EUR",
+        exchange_rate="11.5",
+        post=True,
+    )  # 125 EUR = 1,437.50 NOK
+    nok = make_invoice(customer)
+    ui = login(finance)
+    url = reverse("accounting:payment_create")
+    page = ui.get(url, {"party": customer.pk}).content.decode()
+    assert f'name="settle_{eur.pk}"' in page and f'name="settle_{nok.pk}"' not in page
+    data = {
+        "party": customer.pk,
+        "date": "2026-03-20",
+        "amount": "1400",
+        "invoice": [eur.pk],
+        f"amount_{eur.pk}": "1400",
+    }
+    response = ui.post(url, data)
+    assert response.status_code == 302
+    assert Invoice.objects.get(pk=eur.pk).state == "partly_paid"
+    assert open_amount(eur) == D("37.50")
+    later = {**data, "amount": "30", f"amount_{eur.pk}": "30", f"settle_{eur.pk}": "on"}
+    response = ui.post(url, later)
+    assert response.status_code == 302, response.content
+    assert Invoice.objects.get(pk=eur.pk).state == "paid"
+    assert open_amount(eur) == D("0.00")
+    loss = JournalEntry.objects.latest("id").lines.get(account__number="8160")
+    assert loss.debit == D("7.50")
+
+
 def test_credit_note_offset_against_another_invoice(ledger, company, customer, finance):
     _invoice, credit = paid_then_credited(customer, finance)
     assert open_amount(credit) == D("-250.00")

@@ -18,6 +18,7 @@ from samspill.accounting.queries import invoices as queries
 from samspill.accounting.queries.invoices import with_open_amount
 from samspill.accounting.queries.ledger import cents
 from samspill.accounting.services.offsets import offset_credit_note
+from samspill.accounting.services.payments import base_currency
 from samspill.parties.models import Party
 from samspill.platform.errors import DomainError
 from samspill.platform.views import PermissionRequiredMixin
@@ -64,9 +65,12 @@ class PaymentCreateView(PermissionRequiredMixin, View):
         invoices = list(queries.open_invoices_of(party.pk)) if party else []
         credits = list(_open_credit_notes(party.pk)) if party else []
         data = data or {}
+        base = base_currency()
         for invoice in invoices:
             invoice.open = cents(invoice.open_amount)
             key = str(invoice.pk)
+            invoice.foreign = invoice.currency != base
+            invoice.settle = data.get(f"settle_{key}") == "on"
             invoice.checked = key in data.get("invoice", [key])
             invoice.share = data.get(f"amount_{key}", invoice.open)
         for credit in credits:
@@ -102,7 +106,7 @@ class PaymentCreateView(PermissionRequiredMixin, View):
             "date": request.POST.get("date", ""),
             "reference": request.POST.get("reference", ""),
             "allow_prepayment": request.POST.get("allow_prepayment", ""),
-            **{k: v for k, v in request.POST.items() if k.startswith("amount_")},
+            **{k: v for k, v in request.POST.items() if k.startswith(("amount_", "settle_"))},
         }
         try:
             if request.POST.get("action") == "offset":
@@ -122,7 +126,13 @@ class PaymentCreateView(PermissionRequiredMixin, View):
                 if share is None:
                     raise services.Overpayment(_("Enter an amount for each ticked invoice."))
                 if share != 0:
-                    allocations.append({"invoice": key, "amount": share})
+                    allocations.append(
+                        {
+                            "invoice": key,
+                            "amount": share,
+                            "settle": request.POST.get(f"settle_{key}") == "on",
+                        }
+                    )
             amount = _decimal(data["amount"])
             services.register_payment(
                 actor=request.user,

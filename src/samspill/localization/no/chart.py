@@ -153,6 +153,9 @@ RECEIVABLE = "1500"
 CUSTOMER_PREPAYMENTS = "2900"
 BANK = "1920"
 PAYABLE = "2400"
+# Realised exchange differences when a foreign-currency invoice is settled in NOK.
+CURRENCY_GAIN = "8060"
+CURRENCY_LOSS = "8160"
 
 
 def is_profit_and_loss(number: str) -> bool:
