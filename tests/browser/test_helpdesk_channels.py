@@ -57,6 +57,9 @@ def test_contact_form_call_and_settings(
     page.locator("#id_name").fill("Kveld")
     page.locator("#id_opens_at").fill("16:00")
     page.locator("#id_closes_at").fill("22:00")
+    # A new queue starts Monday to Friday: make it Monday and Saturday.
+    for weekday in (1, 2, 3, 4):
+        page.locator(f"#id_workdays_{weekday}").uncheck()
     page.locator("#id_workdays_0").check()
     page.locator("#id_workdays_5").check()
     screenshot(page, "queue-form")
