@@ -9,30 +9,23 @@ from typing import Any
 from django.db.models import (
     Case,
     DecimalField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspill.accounting.models import (
-    ZERO,
-    JournalLine,
     SupplierBill,
     SupplierBillLine,
     SupplierPayment,
 )
-from samspill.accounting.queries.ledger import cents
+from samspill.accounting.queries.ledger import cents, open_item_amounts
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import restrict
 
@@ -43,25 +36,8 @@ OPEN_STATES = (SupplierBill.State.APPROVED, SupplierBill.State.PARTLY_PAID)
 def with_open_amount(queryset: QuerySet[SupplierBill]) -> Any:
     """Annotate `payable_amount` (the payable line, base currency, credit − debit: negative
     for a credit note) and `open_amount` (what its match still leaves owed)."""
-    residual = (
-        JournalLine.objects.filter(match=OuterRef("payable_line__match"))
-        .order_by()
-        .values("match")
-        .annotate(total=Sum(F("credit") - F("debit"), output_field=MONEY))
-        .values("total")
-    )
-    amount = ExpressionWrapper(
-        F("payable_line__credit") - F("payable_line__debit"), output_field=MONEY
-    )
-    return queryset.annotate(
-        payable_amount=Coalesce(amount, Value(ZERO), output_field=MONEY),
-        open_amount=Case(
-            When(payable_line__isnull=True, then=Value(ZERO)),
-            When(payable_line__match__isnull=True, then=amount),
-            default=Coalesce(Subquery(residual, output_field=MONEY), Value(ZERO)),
-            output_field=MONEY,
-        ),
-    )
+    amount, open_amount = open_item_amounts("payable_line", debit=False)
+    return queryset.annotate(payable_amount=amount, open_amount=open_amount)
 
 
 def bills(user=None) -> Any:

@@ -10,24 +10,19 @@ from typing import Any
 from django.db.models import (
     Case,
     DecimalField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samspill.accounting.models import ZERO, Invoice, InvoiceLine, JournalLine, Payment
-from samspill.accounting.queries.ledger import cents
+from samspill.accounting.models import Invoice, InvoiceLine, Payment
+from samspill.accounting.queries.ledger import cents, open_item_amounts
 from samspill.platform.errors import NotFound
 from samspill.platform.permissions import restrict
 
@@ -37,25 +32,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 def with_open_amount(queryset: QuerySet[Invoice]) -> Any:
     """Annotate `receivable_amount` (the receivable line, base currency; negative for a
     credit note) and `open_amount` (what its match still leaves open)."""
-    residual = (
-        JournalLine.objects.filter(match=OuterRef("receivable_line__match"))
-        .order_by()
-        .values("match")
-        .annotate(total=Sum(F("debit") - F("credit"), output_field=MONEY))
-        .values("total")
-    )
-    amount = ExpressionWrapper(
-        F("receivable_line__debit") - F("receivable_line__credit"), output_field=MONEY
-    )
-    return queryset.annotate(
-        receivable_amount=Coalesce(amount, Value(ZERO), output_field=MONEY),
-        open_amount=Case(
-            When(receivable_line__isnull=True, then=Value(ZERO)),
-            When(receivable_line__match__isnull=True, then=amount),
-            default=Coalesce(Subquery(residual, output_field=MONEY), Value(ZERO)),
-            output_field=MONEY,
-        ),
-    )
+    amount, open_amount = open_item_amounts("receivable_line", debit=True)
+    return queryset.annotate(receivable_amount=amount, open_amount=open_amount)
 
 
 def invoices(user=None) -> Any:

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -165,3 +176,32 @@ def search(user, query: str, limit: int):
 
 
 # --- Profit and loss, balance sheet ------------------------------------------------------
+
+
+def open_item_amounts(line: str, *, debit: bool) -> tuple[Coalesce, Case]:
+    """For a document that points at its open-item ledger line (an invoice's receivable,
+    a bill's payable) through the field `line`: the line's amount and what its match still
+    leaves open, as annotations. `debit`: the document's side of the line (debit − credit
+    for a receivable, credit − debit for a payable)."""
+    sign = (F("debit") - F("credit")) if debit else (F("credit") - F("debit"))
+    residual = (
+        JournalLine.objects.filter(match=OuterRef(f"{line}__match"))
+        .order_by()
+        .values("match")
+        .annotate(total=Sum(sign, output_field=MONEY))
+        .values("total")
+    )
+    own = (
+        F(f"{line}__debit") - F(f"{line}__credit")
+        if debit
+        else F(f"{line}__credit") - F(f"{line}__debit")
+    )
+    amount = ExpressionWrapper(own, output_field=MONEY)
+    zero = Value(ZERO)
+    open_amount = Case(
+        When(**{f"{line}__isnull": True}, then=zero),
+        When(**{f"{line}__match__isnull": True}, then=amount),
+        default=Coalesce(Subquery(residual, output_field=MONEY), zero),
+        output_field=MONEY,
+    )
+    return Coalesce(amount, zero, output_field=MONEY), open_amount
